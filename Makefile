@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# xenpv: out-of-tree Xen paravirtual drivers.
+#
+#   make                 build every module against KDIR
+#   make lab             boot Xen in QEMU with xenpv in dom0 and a guest
+#   make check           every test: build checks, unit tests, DKMS, lab
+#   make bench           benchmarks in the lab, ratios against in-tree
+#   make checkpatch      checkpatch.pl over all sources
+#   make install         modules_install into updates/xenpv
+
+KVER ?= $(shell $(CURDIR)/selftests/lab/kver.sh)
+KDIR ?= /lib/modules/$(KVER)/build
+ifeq ($(wildcard $(KDIR)/Makefile),)
+KDIR := /usr/src/linux-headers-$(KVER)
+endif
+
+MODULES := frontend/blkfront/xenpv_blkfront.ko frontend/netfront/xenpv_netfront.ko \
+	blkback/xenpv_blkback.ko netback/xenpv_netback.ko \
+	netloop/xenpv_netloop.ko balloon/xenpv_balloon.ko
+
+.PHONY: all modules clean install check lab bench checkpatch sparse host-tests
+
+all modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C selftests/host clean
+
+install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates/xenpv modules_install
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF=-D__CHECK_ENDIAN__ modules
+
+checkpatch:
+	selftests/checkpatch.sh
+
+host-tests:
+	$(MAKE) -C selftests/host run
+
+lab:
+	selftests/lab/lab.sh demo
+
+check:
+	selftests/check.sh
+
+bench:
+	selftests/bench/bench.sh
