@@ -22,4 +22,18 @@
 #define XENPV_XENBUS_REMOVE_DONE return 0
 #endif
 
+/*
+ * netloop: 6.12 turned the NETIF_F_LLTX and NETIF_F_NETNS_LOCAL feature
+ * bits into plain bools in struct net_device.  Callers include
+ * <linux/netdevice.h> themselves.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define XENPV_NETDEV_SET_LLTX(dev)		((dev)->lltx = true)
+#define XENPV_NETDEV_SET_NETNS_LOCAL(dev)	((dev)->netns_local = true)
+#else
+#define XENPV_NETDEV_SET_LLTX(dev)		((dev)->features |= NETIF_F_LLTX)
+#define XENPV_NETDEV_SET_NETNS_LOCAL(dev) \
+	((dev)->features |= NETIF_F_NETNS_LOCAL)
+#endif
+
 #endif /* XENPV_COMPAT_H */
