@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+# Host-side helpers shared by the lab, check and bench scripts.
+
+XENPV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+XENPV_CACHE=${XENPV_CACHE:-/var/cache/xenpv}
+XENPV_OUT=${XENPV_OUT:-$XENPV_TOP/out}
+XENPV_KVER=${XENPV_KVER:-$("$XENPV_TOP/selftests/lab/kver.sh")}
+XEN_VER=4.17
+export XENPV_TOP XENPV_CACHE XENPV_OUT XENPV_KVER
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Host packages the lab and the checks use, by the command that shows each
+# is installed ("cmd:package" or "path:package").
+XENPV_HOST_PKGS="
+qemu-system-x86_64:qemu-system-x86
+cpio:cpio
+sparse:sparse
+dkms:dkms
+ethtool:ethtool
+ip:iproute2
+losetup:util-linux
+flock:util-linux
+blkdiscard:util-linux
+bash:bash
+gcc:gcc
+make:make
+flex:flex
+bison:bison
+bc:bc
+/usr/include/libelf.h:libelf-dev
+/usr/include/openssl/ssl.h:libssl-dev
+/usr/src/linux-source-6.1.tar.xz:linux-source-6.1
+/usr/src/linux-headers-$XENPV_KVER/Makefile:linux-headers-$XENPV_KVER
+"
+
+# Install what is missing with apt-get (root) into a download cache of our
+# own, or print the exact command to run (non-root).
+ensure_host_pkgs() {
+	local missing="" ent what pkg
+	for ent in $XENPV_HOST_PKGS; do
+		what=${ent%%:*}
+		pkg=${ent#*:}
+		case $what in
+		/*) [ -e "$what" ] && continue ;;
+		*) command -v "$what" >/dev/null 2>&1 && continue
+		   [ -x "/usr/sbin/$what" ] && continue ;;
+		esac
+		case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		die "missing host packages; run as root: apt-get install -y$missing"
+	fi
+	log "installing host packages:$missing"
+	mkdir -p "$XENPV_CACHE/apt/partial"
+	apt-get update -qq >&2 || die "apt-get update failed"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		-o Dir::Cache::archives="$XENPV_CACHE/apt" $missing >&2 ||
+		die "apt-get install$missing failed"
+}

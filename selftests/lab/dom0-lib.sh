@@ -1,0 +1,220 @@
+#!/usr/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# /xenpv/lib.sh in dom0: TAP output and guest control for test scripts.
+# Sourced by every test; run as `lib.sh run-suite NAME` by /init.
+
+XL=/usr/lib/xen-4.17/bin/xl
+TAPDIR=/run/xenpv/tap
+mkdir -p "$TAPDIR"
+
+_tap_next() {
+	local n
+	n=$(($(cat "$TAPDIR/count" 2>/dev/null || echo 0) + 1))
+	echo "$n" >"$TAPDIR/count"
+	echo "$n"
+}
+
+diag() { echo "# $*"; }
+
+ok() {
+	echo "ok $(_tap_next) - $*"
+	echo pass >>"$TAPDIR/results"
+}
+
+skip() {
+	# skip DESC REASON
+	echo "ok $(_tap_next) - $1 # SKIP $2"
+	echo pass >>"$TAPDIR/results"
+}
+
+not_ok() {
+	echo "not ok $(_tap_next) - $*"
+	echo fail >>"$TAPDIR/results"
+	diag "--- dmesg tail"
+	dmesg | tail -n 25 | sed 's/^/#   /'
+	if [ -s /var/log/xen/xen-hotplug.log ]; then
+		diag "--- xen-hotplug.log tail"
+		tail -n 15 /var/log/xen/xen-hotplug.log | sed 's/^/#   /'
+	fi
+	local f
+	for f in /var/log/xen/console/guest-*.log; do
+		[ -s "$f" ] || continue
+		diag "--- $(basename "$f") tail"
+		tail -n 10 "$f" | sed 's/^/#   /'
+	done
+}
+
+# check DESC CMD...: CMD's output is shown only when it fails.
+check() {
+	local desc=$1 outf=/run/xenpv/check.out
+	shift
+	if "$@" >"$outf" 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "command: $*"
+		tail -n 20 "$outf" | sed 's/^/#   /'
+	fi
+}
+
+is() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got: '$2'"
+		diag "want: '$3'"
+	fi
+}
+
+# wait_for TIMEOUT_S CMD...: poll CMD every 0.2 s until it succeeds.
+wait_for() {
+	local end=$(($(date +%s) + $1))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.2
+	done
+}
+
+guest_domid() { $XL domid "$1" 2>/dev/null; }
+
+_guest_index() {
+	# a stable small number per guest name, for its IP and MAC
+	local f=/run/xenpv/guests n
+	touch "$f"
+	n=$(grep -n "^$1\$" "$f" | cut -d: -f1)
+	if [ -z "$n" ]; then
+		echo "$1" >>"$f"
+		n=$(wc -l <"$f")
+	fi
+	echo "$n"
+}
+
+# guest_create NAME [key=value ...]
+guest_create() {
+	local name=$1 memory=256 maxmem="" vcpus=1 disk="" vif="" ip="" \
+	      kernel=/boot/vmlinuz ramdisk=/boot/domU.cpio.gz extra="" kv idx
+	shift
+	idx=$(_guest_index "$name")
+	for kv in "$@"; do
+		case $kv in
+		memory=*) memory=${kv#*=} ;;
+		maxmem=*) maxmem=${kv#*=} ;;
+		vcpus=*) vcpus=${kv#*=} ;;
+		disk=*) disk=${kv#*=} ;;
+		vif=*) vif=${kv#*=} ;;
+		ip=*) ip=${kv#*=} ;;
+		kernel=*) kernel=${kv#*=} ;;
+		ramdisk=*) ramdisk=${kv#*=} ;;
+		extra=*) extra=${kv#*=} ;;
+		*) diag "guest_create: unknown key $kv"; return 1 ;;
+		esac
+	done
+	[ -n "$maxmem" ] || maxmem=$memory
+	[ -n "$ip" ] || ip=192.0.2.$((10 + idx))/24
+	if [ -z "$disk" ]; then
+		[ -f "/run/xenpv/$name.img" ] ||
+			dd if=/dev/zero of="/run/xenpv/$name.img" bs=1M count=64 2>/dev/null
+		disk="'format=raw, vdev=xvda, access=rw, target=/run/xenpv/$name.img'"
+	fi
+	[ -n "$vif" ] || vif="'mac=00:16:3e:00:00:$(printf %02x $((idx + 1))),bridge=xenbr0'"
+	[ "$disk" = none ] && disk=""
+	[ "$vif" = none ] && vif=""
+	cat >"/run/xenpv/$name.cfg" <<CFG
+name="$name"
+type="pv"
+kernel="$kernel"
+ramdisk="$ramdisk"
+extra="console=hvc0 panic=-1 loglevel=4 xenpv.blkfront=$XENPV_BLKFRONT xenpv.netfront=$XENPV_NETFRONT xenpv.ip=$ip $extra"
+memory=$memory
+maxmem=$maxmem
+vcpus=$vcpus
+disk=[ $disk ]
+vif=[ $vif ]
+on_poweroff="destroy"
+on_reboot="destroy"
+on_crash="destroy"
+CFG
+	rm -f "/var/log/xen/console/guest-$name.log"
+	if ! timeout 120 $XL create "/run/xenpv/$name.cfg" >"/run/xenpv/$name.create.log" 2>&1; then
+		diag "xl create $name failed:"
+		sed 's/^/#   /' "/run/xenpv/$name.create.log"
+		return 1
+	fi
+	local id
+	id=$(guest_domid "$name")
+	rm -f "/run/xenpv/seq.$name"
+	if ! wait_for "${GUEST_BOOT_TIMEOUT:-90}" \
+		xenstore-read "/local/domain/$id/data/xenpv/ready"; then
+		diag "guest $name (domid $id) agent did not come up; console:"
+		tail -n 30 "/var/log/xen/console/guest-$name.log" 2>/dev/null |
+			sed 's/^/#   /'
+		return 1
+	fi
+	return 0
+}
+
+# gexec NAME CMD: run CMD in the guest through its xenstore agent.
+gexec() {
+	local name=$1 cmd=$2 id base seq rc
+	id=$(guest_domid "$name") || { diag "gexec: no guest $name"; return 125; }
+	base=/local/domain/$id/data/xenpv
+	seq=$(($(cat "/run/xenpv/seq.$name" 2>/dev/null || echo 0) + 1))
+	echo "$seq" >"/run/xenpv/seq.$name"
+	xenstore-write "$base/cmd" "$cmd" "$base/seq" "$seq" || return 125
+	if ! wait_for "${GEXEC_TIMEOUT:-60}" _gexec_done "$base" "$seq"; then
+		diag "gexec $name: no answer in ${GEXEC_TIMEOUT:-60} s to: $cmd"
+		return 124
+	fi
+	xenstore-read -R "$base/out" 2>/dev/null
+	rc=$(xenstore-read "$base/rc")
+	return "$rc"
+}
+
+_gexec_done() { [ "$(xenstore-read "$1/done" 2>/dev/null)" = "$2" ]; }
+
+guest_destroy() {
+	$XL destroy "$1" >/dev/null 2>&1
+	wait_for 30 _guest_gone "$1"
+}
+
+_guest_gone() { ! $XL domid "$1" >/dev/null 2>&1; }
+
+# backend_state DOMID TYPE DEVID: XenbusState of a backend device.
+backend_state() {
+	xenstore-read "/local/domain/0/backend/$2/$1/$3/state" 2>/dev/null
+}
+
+# Anything a test prints that is not TAP becomes a comment line.
+_tap_filter() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok "* | "not ok "* | "#"*) echo "$line" ;;
+		*) echo "# $line" ;;
+		esac
+	done
+}
+
+run_suite() {
+	local suite=$1 t
+	rm -f "$TAPDIR/count" "$TAPDIR/results"
+	if [ ! -d "/xenpv/tests/$suite" ]; then
+		not_ok "suite $suite exists"
+	fi
+	for t in /xenpv/tests/"$suite"/[0-9]*.sh; do
+		[ -f "$t" ] || continue
+		diag "=== $(basename "$t")"
+		(cd /xenpv && . /xenpv/lib.sh && . "$t") 2>&1 | _tap_filter
+	done
+	local pass fail
+	pass=$(grep -c '^pass$' "$TAPDIR/results" 2>/dev/null)
+	fail=$(grep -c '^fail$' "$TAPDIR/results" 2>/dev/null)
+	echo "1..$((pass + fail))"
+	echo "XENPV-RESULT pass=$pass fail=$fail"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ] && [ "$1" = run-suite ]; then
+	run_suite "$2"
+fi

@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Assemble the guest and dom0 initramfs images into $1 (an output folder):
+#   domU.cpio.gz  busybox, the guest agent, in-tree + xenpv frontends
+#   dom0.cpio.gz  busybox, bash, the xl toolstack, backends, tests, and the
+#                 guest kernel + domU.cpio.gz under /boot
+# Binaries come from the unpacked Debian packages, or from the host (also
+# Debian 12) for bash and util-linux/iproute2 tools, with their libraries.
+set -e
+. "$(dirname "$0")/common.sh"
+
+out=$1
+[ -n "$out" ] || die "usage: initramfs.sh OUTDIR"
+pkgroot=$XENPV_CACHE/root-$XENPV_KVER
+mods=$pkgroot/lib/modules/$XENPV_KVER
+lab=$XENPV_TOP/selftests/lab
+libpath=$pkgroot/usr/lib/x86_64-linux-gnu:$pkgroot/lib/x86_64-linux-gnu
+
+# copy_bin TREE SRC [DEST]: SRC into TREE at DEST (default: same path),
+# plus every library ldd resolves for it, at the same paths.
+copy_bin() {
+	local tree=$1 src=$2 dest=${3:-$2} lib
+	mkdir -p "$tree$(dirname "$dest")"
+	cp -L "$src" "$tree$dest"
+	LD_LIBRARY_PATH=$libpath ldd "$src" 2>/dev/null |
+		sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' |
+	while read -r lib; do
+		local to=${lib#"$pkgroot"}
+		case $to in /usr/lib/x86_64-linux-gnu/*) to=/lib/x86_64-linux-gnu/${to##*/} ;; esac
+		[ -e "$tree$to" ] && continue
+		mkdir -p "$tree$(dirname "$to")"
+		cp -L "$lib" "$tree$to"
+	done
+}
+
+# copy_mods TREE NAME...: the named stock modules and their dependencies.
+copy_mods() {
+	local tree=$1 m f dep
+	shift
+	for m in "$@"; do
+		f=$(modinfo -b "$pkgroot" -k "$XENPV_KVER" -n "$m" 2>/dev/null) ||
+			die "module $m not in linux-image-$XENPV_KVER"
+		for dep in $(modprobe -d "$pkgroot" -S "$XENPV_KVER" \
+				--show-depends "$m" | awk '$1 == "insmod" {print $2}'); do
+			mkdir -p "$tree$(dirname "${dep#"$pkgroot"}")"
+			cp "$dep" "$tree${dep#"$pkgroot"}"
+		done
+	done
+	cp "$mods"/modules.builtin* "$mods"/modules.order \
+		"$tree/lib/modules/$XENPV_KVER/"
+	depmod -b "$tree" "$XENPV_KVER"
+}
+
+# base_tree TREE: busybox and the folders both images need.
+base_tree() {
+	local tree=$1
+	rm -rf "$tree"
+	mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,lib64,etc,proc,sys,dev,run,tmp,root,var/log,xenpv/modules,xenpv/bin}
+	cp "$pkgroot/bin/busybox" "$tree/bin/busybox"
+	ln -s /run "$tree/var/run"
+	ln -s lib "$tree/usr/lib64" 2>/dev/null || true
+	copy_bin "$tree" /lib64/ld-linux-x86-64.so.2
+	for b in xenstore-read xenstore-write xenstore-exists xenstore-list \
+		 xenstore-rm xenstore-chmod xenstore-watch xenstore-ls; do
+		copy_bin "$tree" "$pkgroot/usr/bin/$b" "/usr/bin/$b"
+	done
+	# xenstore-* are one binary under several names upstream; Debian
+	# ships them as separate files, which copy_bin handles either way.
+	for b in /usr/sbin/ethtool /usr/sbin/blkdiscard /usr/sbin/losetup \
+		 /usr/bin/flock /usr/bin/bash /usr/sbin/ip; do
+		copy_bin "$tree" "$b"
+	done
+	ln -s /usr/bin/bash "$tree/bin/bash"
+	echo "root:x:0:0:root:/root:/bin/sh" >"$tree/etc/passwd"
+	echo "root:x:0:" >"$tree/etc/group"
+	# Tools the project builds for tests (selftests/tools/*/Makefile).
+	if [ -d "$XENPV_OUT/tools" ]; then
+		cp -a "$XENPV_OUT/tools/." "$tree/xenpv/bin/"
+	fi
+}
+
+pack() {
+	(cd "$1" && find . | cpio -o -H newc --quiet) | gzip -1 >"$2"
+}
+
+mkdir -p "$out"
+
+# --- guest ---
+g=$out/domU.root
+base_tree "$g"
+copy_mods "$g" xen-blkfront xen-netfront xen-gntalloc xen-gntdev \
+	xen-evtchn loop
+cp "$lab/domu-init" "$g/init"
+for ko in "$XENPV_TOP"/frontend/*/xenpv_*.ko "$XENPV_TOP"/balloon/xenpv_balloon.ko; do
+	[ -f "$ko" ] && cp "$ko" "$g/xenpv/modules/"
+done
+chmod +x "$g/init"
+pack "$g" "$out/domU.cpio.gz"
+
+# --- dom0 ---
+d=$out/dom0.root
+base_tree "$d"
+copy_mods "$d" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs loop \
+	bridge xen-blkback xen-netback veth tun dummy
+for b in xl xenstored xenconsoled xen-init-dom0; do
+	copy_bin "$d" "$pkgroot/usr/lib/xen-$XEN_VER/bin/$b" "/usr/lib/xen-$XEN_VER/bin/$b"
+done
+# glibc loads libgcc_s at run time for pthread_cancel; ldd does not list it.
+copy_bin "$d" /lib/x86_64-linux-gnu/libgcc_s.so.1
+ln -s "/usr/lib/xen-$XEN_VER/bin/xl" "$d/usr/sbin/xl"
+mkdir -p "$d/etc/xen" "$d/var/lib/xen" "$d/var/lib/xenstored" \
+	"$d/var/log/xen/console" "$d/boot" "$d/xenpv/tests"
+cp -a "$pkgroot/etc/xen/scripts" "$d/etc/xen/"
+cp -a "$pkgroot/usr/lib/xen-$XEN_VER/lib" "$d/usr/lib/xen-$XEN_VER/" 2>/dev/null || true
+cat >"$d/etc/xen/xl.conf" <<XLCONF
+autoballoon="off"
+run_hotplug_scripts=1
+lockfile="/var/lock/xl"
+XLCONF
+cp "$lab/dom0-init" "$d/init"
+cp "$lab/dom0-lib.sh" "$d/xenpv/lib.sh"
+chmod +x "$d/init"
+for ko in "$XENPV_TOP"/blkback/xenpv_blkback.ko "$XENPV_TOP"/netback/xenpv_netback.ko \
+	  "$XENPV_TOP"/netloop/xenpv_netloop.ko; do
+	[ -f "$ko" ] && cp "$ko" "$d/xenpv/modules/"
+done
+cp -a "$XENPV_TOP/selftests/tests/." "$d/xenpv/tests/"
+cp "$pkgroot/boot/vmlinuz-$XENPV_KVER" "$d/boot/vmlinuz"
+cp "$out/domU.cpio.gz" "$d/boot/domU.cpio.gz"
+if [ -n "$XENPV_NOBAL_DIR" ] && [ -f "$XENPV_NOBAL_DIR/vmlinuz" ]; then
+	cp "$XENPV_NOBAL_DIR/vmlinuz" "$d/boot/vmlinuz-nobal"
+	[ -f "$XENPV_NOBAL_DIR/domU.cpio.gz" ] &&
+		cp "$XENPV_NOBAL_DIR/domU.cpio.gz" "$d/boot/domU-nobal.cpio.gz"
+fi
+pack "$d" "$out/dom0.cpio.gz"
+zcat "$pkgroot/boot/xen-$XEN_VER-amd64.gz" >"$out/xen.elf"
+cp "$pkgroot/boot/vmlinuz-$XENPV_KVER" "$out/vmlinuz"
+rm -rf "$g" "$d"

@@ -1,0 +1,179 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The Xen lab: Xen 4.17 + Debian dom0 + guests under QEMU (TCG), running
+# the xenpv modules built from this tree.  See selftests/README.md.
+#
+#   lab.sh fetch
+#   lab.sh images                       build modules, tools and images
+#   lab.sh run SUITE [--blkfront X] [--blkback X] [--netfront X]
+#                    [--netback X] [--guest-kernel stock|nobal]
+#                    [--timeout S] [--no-build]
+#   lab.sh demo                         what `make lab` shows
+set -e
+. "$(dirname "$0")/common.sh"
+
+lab=$XENPV_TOP/selftests/lab
+img=$XENPV_OUT/lab/images
+
+# Default driver choice: xenpv where our module registers for the device
+# type (its modalias names it), else the in-tree driver.
+default_choice() {
+	local ko=$1 alias=$2
+	if [ -f "$ko" ] && modinfo -F alias "$ko" 2>/dev/null | grep -qx "$alias"; then
+		echo xenpv
+	else
+		echo intree
+	fi
+}
+
+# Each module on its own, so that one that does not build leaves the others
+# usable (the lab then fails where that module is chosen).
+build_modules() {
+	local kdir=/usr/src/linux-headers-$XENPV_KVER dir
+	log "building modules for $XENPV_KVER"
+	for dir in frontend/blkfront frontend/netfront blkback netback netloop balloon; do
+		if ! make -s -C "$kdir" M="$XENPV_TOP/$dir" modules \
+				>"$XENPV_OUT/build-${dir##*/}.log" 2>&1; then
+			log "WARNING: $dir does not build (see $XENPV_OUT/build-${dir##*/}.log)"
+			rm -f "$XENPV_TOP/$dir"/*.ko
+		fi
+	done
+}
+
+build_tools() {
+	local mk
+	mkdir -p "$XENPV_OUT/tools"
+	for mk in "$XENPV_TOP"/selftests/tools/*/Makefile; do
+		[ -f "$mk" ] || continue
+		make -s -C "$(dirname "$mk")" OUT="$XENPV_OUT/tools" >&2 ||
+			die "building $(dirname "$mk") failed"
+	done
+}
+
+images() {
+	ensure_host_pkgs
+	"$lab/fetch.sh"
+	build_modules
+	build_tools
+	if [ "$GUEST_KERNEL" = nobal ]; then
+		[ -x "$lab/guest-kernel.sh" ] || die "no guest-kernel.sh yet"
+		log "building the nobal guest kernel (cached)"
+		"$lab/guest-kernel.sh" "$XENPV_OUT/lab/nobal" >&2 ||
+			die "guest kernel build failed"
+		export XENPV_NOBAL_DIR=$XENPV_OUT/lab/nobal
+	fi
+	log "assembling dom0 and guest images"
+	"$lab/initramfs.sh" "$img"
+}
+
+# run_qemu LOG TIMEOUT CMDLINE: boot the lab; returns when dom0 says it is
+# done, QEMU exits, or TIMEOUT seconds pass (then it is killed).
+run_qemu() {
+	local logf=$1 tmo=$2 cmdline=$3 pid end
+	: >"$logf"
+	qemu-system-x86_64 -accel tcg -cpu qemu64,+svm -m "${XENPV_QEMU_MEM:-3072}" \
+		-smp 2 -nographic -no-reboot -nic none -monitor none \
+		-serial "file:$logf" \
+		-kernel "$img/xen.elf" \
+		-append "dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all console=com1 noreboot" \
+		-initrd "$img/vmlinuz console=hvc0 earlyprintk=xen panic=-1 loglevel=4 $cmdline,$img/dom0.cpio.gz" \
+		</dev/null >"$logf.qemu" 2>&1 &
+	pid=$!
+	end=$(($(date +%s) + tmo))
+	while kill -0 "$pid" 2>/dev/null; do
+		if grep -q '^XENPV-LAB-END' "$logf"; then
+			sleep 2
+			break
+		fi
+		if [ "$(date +%s)" -ge "$end" ]; then
+			echo "XENPV-LAB: TIMEOUT after ${tmo}s" >>"$logf"
+			break
+		fi
+		sleep 1
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+# report LOG TAG: print the suite's TAP lines with TAG, the log tail on
+# failure; returns non-zero on any failure or a missing/garbled result.
+report() {
+	local logf=$1 tag=$2 pass fail n res
+	tr -d '\r' <"$logf" >"$logf.clean"
+	grep -E '^(not )?ok [0-9]+|^# ' "$logf.clean" | sed "s|^|[$tag] |" || true
+	res=$(grep '^XENPV-RESULT' "$logf.clean" | tail -n1)
+	pass=$(echo "$res" | sed -n 's/.*pass=\([0-9]*\).*/\1/p')
+	fail=$(echo "$res" | sed -n 's/.*fail=\([0-9]*\).*/\1/p')
+	n=$(grep -cE '^(not )?ok [0-9]+' "$logf.clean" || true)
+	if [ -z "$res" ]; then
+		echo "not ok - [$tag] suite did not finish (crash or timeout)"
+		echo "# serial log tail ($logf):"
+		tail -n 60 "$logf.clean" | sed 's/^/#   /'
+		return 1
+	fi
+	if [ "$n" != $((pass + fail)) ]; then
+		echo "not ok - [$tag] TAP stream garbled: $n lines for $((pass + fail)) results"
+		return 1
+	fi
+	if [ "$fail" != 0 ]; then
+		echo "# serial log tail ($logf):"
+		sed -n '/^XENPV-LAB: dom0 up/,$p' "$logf.clean" |
+			grep -v '^# \|^ok \|^(XEN)' | tail -n 40 | sed 's/^/#   /'
+		return 1
+	fi
+	return 0
+}
+
+cmd=${1:-demo}
+shift || true
+GUEST_KERNEL=stock
+case $cmd in
+fetch)
+	ensure_host_pkgs
+	exec "$lab/fetch.sh"
+	;;
+images)
+	mkdir -p "$XENPV_OUT/lab"
+	images
+	exit 0
+	;;
+run | demo)
+	suite=demo
+	[ "$cmd" = run ] && { suite=$1; shift; }
+	[ -n "$suite" ] || die "usage: lab.sh run SUITE [options]"
+	blkfront=$(default_choice "$XENPV_TOP/frontend/blkfront/xenpv_blkfront.ko" xen:vbd)
+	netfront=$(default_choice "$XENPV_TOP/frontend/netfront/xenpv_netfront.ko" xen:vif)
+	blkback=$(default_choice "$XENPV_TOP/blkback/xenpv_blkback.ko" xen-backend:vbd)
+	netback=$(default_choice "$XENPV_TOP/netback/xenpv_netback.ko" xen-backend:vif)
+	tmo=${XENPV_LAB_TIMEOUT:-900}
+	build=1
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--blkfront) blkfront=$2; shift ;;
+		--blkback) blkback=$2; shift ;;
+		--netfront) netfront=$2; shift ;;
+		--netback) netback=$2; shift ;;
+		--guest-kernel) GUEST_KERNEL=$2; shift ;;
+		--timeout) tmo=$2; shift ;;
+		--no-build) build=0 ;;
+		*) die "unknown option $1" ;;
+		esac
+		shift
+	done
+	mkdir -p "$XENPV_OUT/lab"
+	if [ $build = 1 ] || [ ! -f "$img/dom0.cpio.gz" ]; then
+		images
+	fi
+	tag="$suite blkfront=$blkfront blkback=$blkback netfront=$netfront netback=$netback"
+	[ "$GUEST_KERNEL" = stock ] || tag="$tag guest=$GUEST_KERNEL"
+	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL.log
+	log "booting Xen: $tag (log: $logf)"
+	t0=$(date +%s)
+	run_qemu "$logf" "$tmo" "xenpv.suite=$suite xenpv.blkfront=$blkfront xenpv.blkback=$blkback xenpv.netfront=$netfront xenpv.netback=$netback xenpv.guestkernel=$GUEST_KERNEL"
+	log "lab run took $(($(date +%s) - t0)) s"
+	report "$logf" "$tag"
+	;;
+*)
+	die "unknown command $cmd (fetch, images, run, demo)"
+	;;
+esac
