@@ -10,16 +10,23 @@
 #include <linux/version.h>
 
 /*
- * xenbus_driver.remove returns void from 6.11 on.  Drivers declare their
- * remove callback with XENPV_XENBUS_REMOVE_RET and end it with
- * XENPV_XENBUS_REMOVE_DONE.
+ * xenbus_driver.remove returns void from 6.11 on.  Drivers write their
+ * remove as "static void fn(struct xenbus_device *dev)", put
+ * XENPV_XENBUS_REMOVE(fn) after it and set .remove = fn_xenbus.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define XENPV_XENBUS_REMOVE_RET void
-#define XENPV_XENBUS_REMOVE_DONE return
+#define XENPV_XENBUS_REMOVE(fn)					\
+static void fn##_xenbus(struct xenbus_device *dev)		\
+{								\
+	fn(dev);						\
+}
 #else
-#define XENPV_XENBUS_REMOVE_RET int
-#define XENPV_XENBUS_REMOVE_DONE return 0
+#define XENPV_XENBUS_REMOVE(fn)					\
+static int fn##_xenbus(struct xenbus_device *dev)		\
+{								\
+	fn(dev);						\
+	return 0;						\
+}
 #endif
 
 /*
@@ -35,5 +42,102 @@
 #define XENPV_NETDEV_SET_NETNS_LOCAL(dev) \
 	((dev)->features |= NETIF_F_NETNS_LOCAL)
 #endif
+
+/*
+ * blkback: open the backing block device by dev_t, non-exclusively.
+ * 6.1-6.4: blkdev_get_by_dev(fmode_t); 6.5-6.7: blk_mode_t + holder ops;
+ * 6.8: struct bdev_handle; 6.9 on: a struct file.  Only built when the
+ * includer asks for it (XENPV_WANT_BDEV), so other modules skip blkdev.h.
+ */
+#ifdef XENPV_WANT_BDEV
+#include <linux/blkdev.h>
+#include <linux/fs.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+struct xenpv_bdev {
+	struct file *file;
+};
+
+static inline struct block_device *
+xenpv_bdev_open(struct xenpv_bdev *h, dev_t devt, bool write)
+{
+	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
+	struct file *f = bdev_file_open_by_dev(devt, mode, NULL, NULL);
+
+	if (IS_ERR(f))
+		return ERR_CAST(f);
+	h->file = f;
+	return file_bdev(f);
+}
+
+static inline void xenpv_bdev_close(struct xenpv_bdev *h)
+{
+	fput(h->file);
+}
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+struct xenpv_bdev {
+	struct bdev_handle *handle;
+};
+
+static inline struct block_device *
+xenpv_bdev_open(struct xenpv_bdev *h, dev_t devt, bool write)
+{
+	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
+	struct bdev_handle *bh = bdev_open_by_dev(devt, mode, NULL, NULL);
+
+	if (IS_ERR(bh))
+		return ERR_CAST(bh);
+	h->handle = bh;
+	return bh->bdev;
+}
+
+static inline void xenpv_bdev_close(struct xenpv_bdev *h)
+{
+	bdev_release(h->handle);
+}
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+struct xenpv_bdev {
+	struct block_device *bdev;
+};
+
+static inline struct block_device *
+xenpv_bdev_open(struct xenpv_bdev *h, dev_t devt, bool write)
+{
+	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
+	struct block_device *b = blkdev_get_by_dev(devt, mode, NULL, NULL);
+
+	if (!IS_ERR(b))
+		h->bdev = b;
+	return b;
+}
+
+static inline void xenpv_bdev_close(struct xenpv_bdev *h)
+{
+	blkdev_put(h->bdev, NULL);
+}
+#else
+struct xenpv_bdev {
+	struct block_device *bdev;
+	fmode_t mode;
+};
+
+static inline struct block_device *
+xenpv_bdev_open(struct xenpv_bdev *h, dev_t devt, bool write)
+{
+	fmode_t mode = FMODE_READ | (write ? FMODE_WRITE : 0);
+	struct block_device *b = blkdev_get_by_dev(devt, mode, NULL);
+
+	if (!IS_ERR(b)) {
+		h->bdev = b;
+		h->mode = mode;
+	}
+	return b;
+}
+
+static inline void xenpv_bdev_close(struct xenpv_bdev *h)
+{
+	blkdev_put(h->bdev, h->mode);
+}
+#endif
+#endif /* XENPV_WANT_BDEV */
 
 #endif /* XENPV_COMPAT_H */

@@ -60,3 +60,24 @@ ensure_host_pkgs() {
 		-o Dir::Cache::archives="$XENPV_CACHE/apt" $missing >&2 ||
 		die "apt-get install$missing failed"
 }
+
+# The Debian linux-source-6.1 tree (checkpatch, the nobal guest kernel),
+# unpacked once into the cache.
+linux_source_dir() {
+	local dir=$XENPV_CACHE/src/linux-source-6.1
+	if [ ! -f "$dir/scripts/checkpatch.pl" ]; then
+		[ -f /usr/src/linux-source-6.1.tar.xz ] ||
+			die "linux-source-6.1 is not installed"
+		log "unpacking linux-source-6.1 into $XENPV_CACHE/src"
+		mkdir -p "$XENPV_CACHE/src"
+		tar -C "$XENPV_CACHE/src" -xJf /usr/src/linux-source-6.1.tar.xz ||
+			die "unpacking linux-source-6.1 failed"
+	fi
+	echo "$dir"
+}
+
+# Every C source and header of the modules and include/.
+xenpv_sources() {
+	(cd "$XENPV_TOP" && git ls-files --cached --others --exclude-standard \
+		-- '*.c' '*.h' | grep -v '^selftests/' | grep -v '\.mod\.c$')
+}
