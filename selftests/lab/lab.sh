@@ -133,6 +133,7 @@ fetch)
 	exec "$lab/fetch.sh"
 	;;
 images)
+	[ "$1" = --guest-kernel ] && GUEST_KERNEL=$2
 	mkdir -p "$XENPV_OUT/lab"
 	images
 	exit 0

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: every test of the project, as TAP, then one line
+# `N passed, N failed`.  Exits non-zero if anything failed.
+#   build (W=1, zero warnings), sparse (zero warnings), checkpatch,
+#   modinfo, host unit tests, DKMS, and every lab run in selftests/lab/matrix.
+# XENPV_CHECK_ONLY="build sparse ..." runs a subset.
+. "$(dirname "$0")/lab/common.sh"
+cd "$XENPV_TOP" || exit 1
+
+mkdir -p "$XENPV_OUT"
+tap=$XENPV_OUT/check.tap
+: >"$tap"
+kdir=/usr/src/linux-headers-$XENPV_KVER
+modules="frontend/blkfront/xenpv_blkfront frontend/netfront/xenpv_netfront
+blkback/xenpv_blkback netback/xenpv_netback netloop/xenpv_netloop
+balloon/xenpv_balloon"
+
+# emit: keep the stream on screen and in $tap for the final count.
+emit() { tee -a "$tap"; }
+want() { [ -z "$XENPV_CHECK_ONLY" ] || [[ " $XENPV_CHECK_ONLY " == *" $1 "* ]]; }
+tapline() { # tapline OK|FAIL DESC [detail-file]
+	if [ "$1" = OK ]; then
+		echo "ok - $2"
+	else
+		echo "not ok - $2"
+		[ -n "$3" ] && tail -n 30 "$3" | sed 's/^/#   /'
+	fi
+}
+
+section() { echo "# ==== $*" | emit; log "$*"; }
+
+ensure_host_pkgs
+
+if want build; then
+	section "build with W=1"
+	make -s -C "$kdir" M="$XENPV_TOP" clean >/dev/null 2>&1
+	if make -C "$kdir" M="$XENPV_TOP" W=1 modules >"$XENPV_OUT/build-w1.log" 2>&1; then
+		tapline OK "build: make W=1 succeeds"
+	else
+		tapline FAIL "build: make W=1 succeeds" "$XENPV_OUT/build-w1.log"
+	fi | emit
+	for m in $modules; do
+		[ -f "$m.ko" ] && tapline OK "build: ${m##*/}.ko built" ||
+			tapline FAIL "build: ${m##*/}.ko built"
+	done | emit
+	grep -E 'warning:|error:' "$XENPV_OUT/build-w1.log" >"$XENPV_OUT/build-w1.warn"
+	if [ -s "$XENPV_OUT/build-w1.warn" ]; then
+		tapline FAIL "build: W=1 gives zero warnings" "$XENPV_OUT/build-w1.warn"
+	else
+		tapline OK "build: W=1 gives zero warnings"
+	fi | emit
+
+	section "modinfo"
+	for m in $modules; do
+		ko=$m.ko
+		name=${m##*/}
+		[ -f "$ko" ] || continue
+		[ "$(modinfo -F license "$ko")" = GPL ] &&
+			tapline OK "modinfo: $name license GPL" ||
+			tapline FAIL "modinfo: $name license GPL"
+		[ -n "$(modinfo -F description "$ko")" ] &&
+			tapline OK "modinfo: $name has a description" ||
+			tapline FAIL "modinfo: $name has a description"
+		# every parameter has a MODULE_PARM_DESC
+		nodesc=$(modinfo -F parmtype "$ko" | cut -d: -f1 | while read -r p; do
+			modinfo -F parm "$ko" | grep -q "^$p:." || echo "$p"
+		done)
+		[ -z "$nodesc" ] &&
+			tapline OK "modinfo: every $name parameter is described" ||
+			tapline FAIL "modinfo: every $name parameter is described (missing: $nodesc)"
+	done | emit
+fi
+
+if want sparse; then
+	section "sparse (C=2, endianness checks)"
+	make -C "$kdir" M="$XENPV_TOP" C=2 CF=-D__CHECK_ENDIAN__ modules \
+		>"$XENPV_OUT/sparse.log" 2>&1
+	grep -E 'warning:|error:' "$XENPV_OUT/sparse.log" >"$XENPV_OUT/sparse.warn"
+	if [ -s "$XENPV_OUT/sparse.warn" ]; then
+		tapline FAIL "sparse: zero warnings" "$XENPV_OUT/sparse.warn"
+	else
+		tapline OK "sparse: zero warnings"
+	fi | emit
+fi
+
+if want checkpatch; then
+	section "checkpatch"
+	"$XENPV_TOP/selftests/checkpatch.sh" | emit
+fi
+
+if want host; then
+	section "host unit tests"
+	make -s -C "$XENPV_TOP/selftests/host" run 2>&1 | emit
+fi
+
+if want dkms; then
+	section "DKMS"
+	"$XENPV_TOP/selftests/dkms/dkms-test.sh" 2>&1 | emit
+fi
+
+if want lab; then
+	section "lab"
+	nobal=
+	grep -q -- '--guest-kernel nobal' "$XENPV_TOP/selftests/lab/matrix" &&
+		nobal="--guest-kernel nobal"
+	if "$XENPV_TOP/selftests/lab/lab.sh" images $nobal >"$XENPV_OUT/lab-images.log" 2>&1; then
+		tapline OK "lab: images built"
+	else
+		tapline FAIL "lab: images built" "$XENPV_OUT/lab-images.log"
+	fi | emit
+	grep -v '^#' "$XENPV_TOP/selftests/lab/matrix" | while read -r suite opts; do
+		[ -n "$suite" ] || continue
+		if [ ! -d "$XENPV_TOP/selftests/tests/$suite" ]; then
+			echo "# lab: suite $suite not present, skipped"
+			continue
+		fi
+		"$XENPV_TOP/selftests/lab/lab.sh" run "$suite" $opts --no-build </dev/null 2>&1 |
+			grep -v '^\[[0-9:]*\] '
+	done | emit
+fi
+
+pass=$(grep -cE '^(\[[^]]*\] )?ok ' "$tap")
+fail=$(grep -cE '^(\[[^]]*\] )?not ok' "$tap")
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
