@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of the netloop suite (sourced by its NN-*.sh scripts; not a test).
+
+NL_KO=/xenpv/modules/xenpv_netloop.ko
+NL_ADDR=192.0.2.1/24
+NL_RUN=/run/xenpv/netloop
+mkdir -p "$NL_RUN"
+
+nl_loaded() { [ -d /sys/module/xenpv_netloop ]; }
+
+# nl_counter NAME [DEV]: one netloop counter from sysfs (default dev nl0)
+nl_counter() { cat "/sys/class/net/${2:-nl0}/netloop/$1" 2>/dev/null || echo -1; }
+
+# nl_attach: dom0's address moves from xenbr0 onto netloop's local end nl0,
+# the bridged end nlbr0 joins xenbr0 (what the README tells users to do).
+nl_attach() {
+	ip addr del "$NL_ADDR" dev xenbr0 2>/dev/null
+	ip link set nlbr0 master xenbr0 &&
+		ip link set nlbr0 up &&
+		ip link set nl0 up &&
+		ip addr add "$NL_ADDR" dev nl0
+}
+
+# nl_detach: back to the lab's default, dom0's address on the bridge.
+nl_detach() {
+	if [ -e /sys/class/net/nl0 ]; then
+		ip addr del "$NL_ADDR" dev nl0 2>/dev/null
+		ip link set nlbr0 nomaster 2>/dev/null
+	fi
+	ip addr show dev xenbr0 | grep -q "inet ${NL_ADDR%/*}/" ||
+		ip addr add "$NL_ADDR" dev xenbr0
+}
+
+nl_vif() { echo "vif$(guest_domid "$1").0"; }
+
+# vif_mapped VIF: guest TX pages the backend holds for VIF right now.
+#   xenpv_netback: its own counter (sysfs, see below)
+#   xen-netback:   sum of nr_pending_reqs over the queues (debugfs); every
+#                  pending TX request is a granted page not yet released.
+vif_mapped() {
+	local vif=$1 f n=0 v
+	for f in /sys/class/net/"$vif"/xenpv/tx_mapped_pages \
+		 /sys/class/net/"$vif"/tx_mapped_pages; do
+		[ -r "$f" ] && { cat "$f"; return 0; }
+	done
+	for f in /sys/kernel/debug/xen-netback/"$vif"/io_ring_q*; do
+		[ -r "$f" ] || continue
+		v=$(sed -n 's/.*nr_pending_reqs \([0-9]*\).*/\1/p' "$f" | head -n1)
+		n=$((n + ${v:-0}))
+	done
+	[ -n "$(ls /sys/kernel/debug/xen-netback/"$vif"/io_ring_q* 2>/dev/null)" ] ||
+		{ echo -1; return 1; }
+	echo "$n"
+}
+
+vif_idle() { [ "$(vif_mapped "$1")" = 0 ]; }
+
+# uptime_cs: time since boot in centiseconds
+uptime_cs() { local u; read -r u _ </proc/uptime; u=${u/./}; echo $((10#$u)); }
+
+# settle_time VIF LIMIT_CS: centiseconds until VIF holds no mapped page
+# (polled every 0.05 s), or -1 if not within LIMIT_CS.
+settle_time() {
+	local t0 t
+	t0=$(uptime_cs)
+	while :; do
+		t=$(($(uptime_cs) - t0))
+		vif_idle "$1" && { echo "$t"; return 0; }
+		[ "$t" -gt "$2" ] && { echo -1; return 1; }
+		sleep 0.05
+	done
+}
+
+# vif_mapped_bound VIF: the most the backend may hold (per the driver).
+vif_mapped_bound() {
+	local vif=$1 f q
+	for f in /sys/class/net/"$vif"/xenpv/tx_mapped_max \
+		 /sys/module/xenpv_netback/parameters/max_mapped_pages; do
+		[ -r "$f" ] && { cat "$f"; return 0; }
+	done
+	# xen-netback: MAX_PENDING_REQS (= TX ring size, 256) per queue
+	q=$(ls /sys/kernel/debug/xen-netback/"$vif"/io_ring_q* 2>/dev/null | wc -l)
+	echo $((256 * (q > 0 ? q : 1)))
+}
+
+# sampler VIF OUTFILE: write the highest vif_mapped seen, every 0.1 s,
+# until OUTFILE.stop exists.  Run in the background.
+sampler() {
+	local vif=$1 out=$2 max=0 v n=0
+	rm -f "$out.stop"
+	while [ ! -e "$out.stop" ]; do
+		v=$(vif_mapped "$vif")
+		[ "$v" -gt "$max" ] && max=$v
+		n=$((n + 1))
+		echo "max=$max samples=$n last=$v" >"$out"
+		sleep 0.1
+	done
+}
+
+# field NAME LINE: value of NAME=value in a "a=1 b=2" line
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
+
+# kmsg_since MARK: kernel log lines after the line containing MARK
+kmsg_mark() { echo "xenpv-netloop-test: $1" >/dev/kmsg; }
+kmsg_since() { dmesg | sed -n "/xenpv-netloop-test: $1/,\$p"; }
+kmsg_bad() {
+	kmsg_since "$1" | grep -E "BUG|WARNING|Oops|general protection|refcount_t|waiting for .* to become free|leak|list_(add|del) corruption"
+}
+
+nl_sums_match() {
+	local r=${1%%|*} s=${1#*|}
+	[ -n "$(field sum "$s")" ] && [ "$(field sum "$r")" = "$(field sum "$s")" ] &&
+		[ "$(field bad "$r")" = 0 ] && [ "$(field received "$r")" = "$(field sent "$s")" ]
+}
+
+# flood_run MODE: the issue-5 scenario.  nlg1 floods UDP at full rate for
+# FLOOD_SECS (30) to a dom0 socket (big SO_RCVBUF) whose reader is stopped;
+# meanwhile nlg2 sends 4 MiB over TCP to dom0 and the vif's mapped-page
+# count is sampled.  MODE names the setup (netloop: dom0's address on nl0;
+# bridge: on xenbr0).  Emits TAP lines and writes the figures to
+# $NL_RUN/flood-MODE.
+flood_run() {
+	local mode=$1 secs=${FLOOD_SECS:-30} vif bound rpid tpid spid fpid
+	local fl s r t max settle c0 c1 q
+	vif=$(nl_vif nlg1)
+	bound=$(vif_mapped_bound "$vif")
+	c0=$(nl_counter copied_frames)
+
+	rm -f "$NL_RUN"/rdy-u "$NL_RUN"/rdy-t
+	netflood udp-recv 5300 -b 33554432 -i 3 -m 600 -r "$NL_RUN/rdy-u" \
+		>"$NL_RUN/urecv-$mode.out" 2>&1 &
+	rpid=$!
+	netflood tcp-recv 5301 -m 400 -r "$NL_RUN/rdy-t" >"$NL_RUN/trecv-$mode.out" 2>&1 &
+	tpid=$!
+	wait_for 10 test -e "$NL_RUN/rdy-u" && wait_for 10 test -e "$NL_RUN/rdy-t"
+	kill -STOP "$rpid"
+	sampler "$vif" "$NL_RUN/samp-$mode" &
+	spid=$!
+
+	( GEXEC_TIMEOUT=$((secs + 60)) gexec nlg1 \
+		"netflood udp-send 192.0.2.1 5300 $secs 1400" >"$NL_RUN/flood-$mode.out" 2>&1 ) &
+	fpid=$!
+	sleep 2
+	gexec nlg2 'rm -f /run/t.out; netflood tcp-send 192.0.2.1 5301 4194304 11 >/run/t.out 2>&1 &' >/dev/null
+	sleep $((secs / 2))
+	q=$(awk '$2 ~ /:14B4$/ {print $5}' /proc/net/udp | head -n1)
+	diag "$mode: mid-flood: reader's socket queue tx:rx ${q:-?} (hex bytes), $vif mapped now $(vif_mapped "$vif")"
+	wait "$fpid"
+	settle=$(settle_time "$vif" 100)
+	touch "$NL_RUN/samp-$mode.stop"
+	wait "$spid"
+	fl=$(cat "$NL_RUN/flood-$mode.out")
+	max=$(field max "$(cat "$NL_RUN/samp-$mode")")
+	c1=$(nl_counter copied_frames)
+
+	wait_for 150 gexec nlg2 'grep -q sent= /run/t.out'
+	s=$(gexec nlg2 'cat /run/t.out')
+	wait "$tpid"
+	t="$(cat "$NL_RUN/trecv-$mode.out")|$s"
+
+	kill -CONT "$rpid"
+	wait "$rpid"
+	r=$(cat "$NL_RUN/urecv-$mode.out")
+
+	diag "$mode: flood: $fl"
+	diag "$mode: reader after SIGCONT: $r"
+	diag "$mode: TCP nlg2 -> dom0: $t"
+	diag "$mode: $vif mapped pages: max $max (bound $bound, $(field samples "$(cat "$NL_RUN/samp-$mode")") samples), back to 0 after $settle cs"
+	check "$mode: nlg1 flooded for ${secs} s" [ "$(field sent "$fl")" -gt 0 ]
+	check "$mode: $vif mapped pages never above the bound ($max <= $bound)" \
+		[ "$max" -ge 0 -a "$max" -le "$bound" ]
+	check "$mode: mapped pages back to 0 within 1 s of the flood's end (${settle} cs)" \
+		[ "$settle" -ge 0 ]
+	check "$mode: nlg2's TCP transfer through the same bridge completes, checksums match" \
+		nl_sums_match "$t"
+	check "$mode: stopped reader, once resumed, reads queued datagrams" \
+		[ "$(field received "$r")" -gt 0 ]
+	is "$mode: every datagram read is well-formed" "$(field bad "$r")" 0
+	{
+		echo "sent=$(field sent "$fl") received=$(field received "$r")"
+		echo "drops=$(field drops "$r") bad=$(field bad "$r")"
+		echo "maxmapped=$max bound=$bound settle_cs=$settle"
+		echo "tcp_secs=$(field secs "${t%%|*}") tcp_ok=$(nl_sums_match "$t" && echo yes || echo no)"
+		echo "copied=$((c1 - c0))"
+	} | tr '\n' ' ' >"$NL_RUN/flood-$mode"
+}
