@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenpv_netfront: transmit path.
+ *
+ * A packet becomes one request per page-bounded piece of its data.  The
+ * first request carries the total length and the offload flags; a GSO
+ * packet has an extra-info slot right behind it.  Every data request has
+ * an id from the queue's free list; the id names the slot record that
+ * remembers the skb, page and grant until the backend answers.
+ */
+#include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <xen/events.h>
+#include <xen/page.h>
+#include <xenpv/netfront_check.h>
+#include "netfront.h"
+
+/* Kept in skb->cb while a packet sits in the TX ring. */
+struct xnf_tx_cb {
+	unsigned int pending;	/* requests not answered yet */
+	bool failed;		/* the backend reported an error */
+};
+
+#define XNF_TX_CB(skb) ((struct xnf_tx_cb *)(skb)->cb)
+
+void xnf_tx_init(struct xnf_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < XNF_TX_RING_SIZE; i++) {
+		q->tx_next_free[i] = i + 1;
+		q->tx_state[i] = XNF_TX_SLOT_FREE;
+	}
+	q->tx_free_head = 0;
+	q->tx_free_count = XNF_TX_RING_SIZE;
+}
+
+static u16 xnf_tx_take_id(struct xnf_queue *q)
+{
+	u16 id = q->tx_free_head;
+
+	q->tx_free_head = q->tx_next_free[id];
+	q->tx_free_count--;
+	q->tx_state[id] = XNF_TX_SLOT_BUSY;
+	return id;
+}
+
+static void xnf_tx_give_id(struct xnf_queue *q, u16 id)
+{
+	q->tx_state[id] = XNF_TX_SLOT_FREE;
+	q->tx_next_free[id] = q->tx_free_head;
+	q->tx_free_head = id;
+	q->tx_free_count++;
+}
+
+/* Ring slots needed by @len bytes starting @off bytes into a page. */
+static unsigned int xnf_span(unsigned long off, unsigned int len)
+{
+	off &= XEN_PAGE_SIZE - 1;
+	return DIV_ROUND_UP(off + len, XEN_PAGE_SIZE);
+}
+
+static unsigned int xnf_tx_data_slots(struct sk_buff *skb)
+{
+	unsigned int i, n;
+
+	n = xnf_span(offset_in_page(skb->data), skb_headlen(skb));
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+		n += xnf_span(skb_frag_off(frag), skb_frag_size(frag));
+	}
+	return n;
+}
+
+/*
+ * The backend wants the Ethernet header in the first request, so the
+ * first piece of the head must not be cut short by a page boundary.
+ */
+static bool xnf_tx_head_ok(struct sk_buff *skb)
+{
+	unsigned int first = XEN_PAGE_SIZE - offset_in_page(skb->data);
+
+	return min(first, skb_headlen(skb)) >= ETH_HLEN;
+}
+
+/* Per-packet builder state. */
+struct xnf_tx_build {
+	struct xnf_queue *q;
+	struct sk_buff *skb;
+	struct xen_netif_tx_request *first;
+	struct xen_netif_tx_request *last;
+};
+
+/* Queue requests for @len bytes at @off in the (compound) page @page. */
+static void xnf_tx_add(struct xnf_tx_build *b, struct page *page,
+		       unsigned long off, unsigned int len)
+{
+	struct xnf_queue *q = b->q;
+	domid_t peer = q->nf->xbdev->otherend_id;
+
+	page += off >> PAGE_SHIFT;
+	off &= ~PAGE_MASK;
+
+	while (len) {
+		unsigned int chunk = min_t(unsigned int, len,
+					   XEN_PAGE_SIZE - off);
+		struct xen_netif_tx_request *req;
+		struct xnf_tx_slot *slot;
+		grant_ref_t gref;
+		u16 id;
+
+		id = xnf_tx_take_id(q);
+		gref = gnttab_claim_grant_reference(&q->tx_gref_pool);
+		gnttab_grant_foreign_access_ref(gref, peer,
+						xen_page_to_gfn(page), 1);
+
+		slot = &q->tx_slot[id];
+		slot->skb = b->skb;
+		slot->page = page;
+		slot->gref = gref;
+		XNF_TX_CB(b->skb)->pending++;
+
+		req = RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt++);
+		req->id = id;
+		req->gref = gref;
+		req->offset = off;
+		req->size = chunk;
+		req->flags = XEN_NETTXF_more_data;
+
+		if (!b->first) {
+			b->first = req;
+			req->size = b->skb->len;
+			if (b->skb->ip_summed == CHECKSUM_PARTIAL)
+				req->flags |= XEN_NETTXF_csum_blank |
+					      XEN_NETTXF_data_validated;
+			else if (b->skb->ip_summed == CHECKSUM_UNNECESSARY)
+				req->flags |= XEN_NETTXF_data_validated;
+			if (skb_is_gso(b->skb)) {
+				struct xen_netif_extra_info *gso;
+				u16 gso_type;
+
+				gso_type = skb_shinfo(b->skb)->gso_type &
+					   SKB_GSO_TCPV6 ?
+					   XEN_NETIF_GSO_TYPE_TCPV6 :
+					   XEN_NETIF_GSO_TYPE_TCPV4;
+				req->flags |= XEN_NETTXF_extra_info;
+				gso = (struct xen_netif_extra_info *)
+				      RING_GET_REQUEST(&q->tx,
+						       q->tx.req_prod_pvt++);
+				memset(gso, 0, sizeof(*gso));
+				gso->type = XEN_NETIF_EXTRA_TYPE_GSO;
+				gso->u.gso.size = skb_shinfo(b->skb)->gso_size;
+				gso->u.gso.type = gso_type;
+			}
+		}
+		b->last = req;
+
+		page++;
+		off = 0;
+		len -= chunk;
+	}
+}
+
+static bool xnf_tx_gso_ok(struct sk_buff *skb)
+{
+	unsigned int type;
+
+	if (!skb_is_gso(skb))
+		return true;
+	type = skb_shinfo(skb)->gso_type;
+	return (type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) &&
+	       skb_shinfo(skb)->gso_size;
+}
+
+static void xnf_tx_maybe_wake(struct xnf_queue *q)
+{
+	struct net_device *dev = q->nf->netdev;
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, q->idx);
+
+	if (netif_tx_queue_stopped(txq) && netif_running(dev) &&
+	    netif_carrier_ok(dev) &&
+	    RING_FREE_REQUESTS(&q->tx) > XNF_TX_MAX_SLOTS &&
+	    !test_bit(0, &q->nf->broken))
+		netif_tx_wake_queue(txq);
+}
+
+netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct xnf_dev *nf = netdev_priv(dev);
+	unsigned int qidx = skb_get_queue_mapping(skb);
+	struct xnf_tx_build b = { .skb = skb };
+	struct netdev_queue *txq;
+	struct xnf_queue *q;
+	unsigned long flags;
+	unsigned int slots, len, i;
+	int notify;
+
+	if (unlikely(!nf->queues || test_bit(0, &nf->broken) ||
+		     qidx >= nf->nr_queues))
+		goto drop;
+	q = &nf->queues[qidx];
+	txq = netdev_get_tx_queue(dev, qidx);
+
+	if (unlikely(skb->len > XEN_NETIF_MAX_TX_SIZE || !xnf_tx_gso_ok(skb)))
+		goto drop;
+
+	slots = xnf_tx_data_slots(skb);
+	if (unlikely(slots > XEN_NETIF_NR_SLOTS_MIN)) {
+		if (skb_linearize(skb))
+			goto drop;
+		slots = xnf_tx_data_slots(skb);
+	}
+	if (unlikely(!xnf_tx_head_ok(skb))) {
+		struct sk_buff *copy = skb_copy(skb, GFP_ATOMIC);
+
+		dev_kfree_skb_any(skb);
+		skb = copy;
+		b.skb = copy;
+		if (!skb || !xnf_tx_head_ok(skb))
+			goto drop;
+		slots = xnf_tx_data_slots(skb);
+	}
+	if (unlikely(slots > XEN_NETIF_NR_SLOTS_MIN))
+		goto drop;
+
+	spin_lock_irqsave(&q->tx_lock, flags);
+	if (unlikely(RING_FREE_REQUESTS(&q->tx) < slots + 1)) {
+		netif_tx_stop_queue(txq);
+		spin_unlock_irqrestore(&q->tx_lock, flags);
+		return NETDEV_TX_BUSY;
+	}
+
+	memset(XNF_TX_CB(skb), 0, sizeof(struct xnf_tx_cb));
+	b.q = q;
+	len = skb->len;
+	xnf_tx_add(&b, virt_to_page(skb->data), offset_in_page(skb->data),
+		   skb_headlen(skb));
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+		xnf_tx_add(&b, skb_frag_page(frag), skb_frag_off(frag),
+			   skb_frag_size(frag));
+	}
+	b.last->flags &= ~XEN_NETTXF_more_data;
+	/* skb may be freed by a completion from here on. */
+	skb_tx_timestamp(skb);
+
+	u64_stats_update_begin(&q->tx_stats->sync);
+	q->tx_stats->packets++;
+	q->tx_stats->bytes += len;
+	u64_stats_update_end(&q->tx_stats->sync);
+
+	if (RING_FREE_REQUESTS(&q->tx) <= XNF_TX_MAX_SLOTS)
+		netif_tx_stop_queue(txq);
+
+	if (!netdev_xmit_more() || netif_xmit_stopped(txq)) {
+		RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
+		if (notify)
+			notify_remote_via_irq(q->tx_irq);
+	}
+
+	xnf_tx_complete(q);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
+	return NETDEV_TX_OK;
+
+drop:
+	atomic64_inc(&nf->tx_dropped);
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+/* Give back one answered request.  Returns false on a protocol error. */
+static bool xnf_tx_finish(struct xnf_queue *q, u16 id, bool failed)
+{
+	struct xnf_tx_slot *slot = &q->tx_slot[id];
+	struct sk_buff *skb = slot->skb;
+	struct xnf_tx_cb *cb = XNF_TX_CB(skb);
+	bool ok = true;
+
+	if (likely(gnttab_end_foreign_access_ref(slot->gref))) {
+		gnttab_release_grant_reference(&q->tx_gref_pool, slot->gref);
+	} else {
+		/* Still mapped: the grant layer frees the page once unmapped. */
+		get_page(slot->page);
+		gnttab_end_foreign_access(slot->gref, slot->page);
+		ok = false;
+	}
+	slot->skb = NULL;
+	slot->page = NULL;
+	xnf_tx_give_id(q, id);
+
+	cb->failed |= failed;
+	if (--cb->pending == 0) {
+		if (cb->failed) {
+			atomic64_inc(&q->nf->tx_errors);
+			dev_kfree_skb_any(skb);
+		} else {
+			dev_consume_skb_any(skb);
+		}
+	}
+	return ok;
+}
+
+/* Collect TX responses.  Called with q->tx_lock held. */
+void xnf_tx_complete(struct xnf_queue *q)
+{
+	struct xnf_dev *nf = q->nf;
+	RING_IDX cons, prod;
+	int more;
+
+	do {
+		prod = READ_ONCE(q->tx.sring->rsp_prod);
+		virt_rmb();	/* read responses only after rsp_prod */
+
+		if (unlikely(!xnf_rsp_prod_ok(prod, q->tx.rsp_cons,
+					      q->tx.req_prod_pvt))) {
+			xnf_protocol_error(nf,
+					   "%s: TX rsp_prod %u beyond requests (cons %u, req_prod %u)",
+					   q->name, prod, q->tx.rsp_cons,
+					   q->tx.req_prod_pvt);
+			return;
+		}
+
+		for (cons = q->tx.rsp_cons; cons != prod; cons++) {
+			struct xen_netif_tx_response rsp;
+			enum xnf_verdict v;
+
+			RING_COPY_RESPONSE(&q->tx, cons, &rsp);
+			v = xnf_tx_rsp_check(q->tx_state, XNF_TX_RING_SIZE,
+					     rsp.id, rsp.status);
+			if (v == XNF_SKIP)
+				continue;
+			if (unlikely(v == XNF_BAD)) {
+				q->tx.rsp_cons = cons;
+				xnf_protocol_error(nf,
+						   "%s: TX response id %u status %d invalid",
+						   q->name, rsp.id, rsp.status);
+				return;
+			}
+			if (unlikely(!xnf_tx_finish(q, rsp.id, v == XNF_DROP))) {
+				q->tx.rsp_cons = cons + 1;
+				xnf_protocol_error(nf,
+						   "%s: TX grant %u still mapped after response",
+						   q->name, rsp.id);
+				return;
+			}
+		}
+		q->tx.rsp_cons = prod;
+		RING_FINAL_CHECK_FOR_RESPONSES(&q->tx, more);
+	} while (more);
+
+	xnf_tx_maybe_wake(q);
+}
+
+/*
+ * Drop everything still in flight when the queue goes away.  The backend
+ * is gone or broken: grants it may still map are ended lazily by the
+ * grant layer, which keeps the page until then.
+ */
+void xnf_tx_release_all(struct xnf_queue *q)
+{
+	unsigned int id;
+
+	for (id = 0; id < XNF_TX_RING_SIZE; id++) {
+		struct xnf_tx_slot *slot = &q->tx_slot[id];
+		struct sk_buff *skb = slot->skb;
+
+		if (q->tx_state[id] != XNF_TX_SLOT_BUSY || !skb)
+			continue;
+		get_page(slot->page);
+		gnttab_end_foreign_access(slot->gref, slot->page);
+		slot->skb = NULL;
+		slot->page = NULL;
+		xnf_tx_give_id(q, id);
+		if (--XNF_TX_CB(skb)->pending == 0) {
+			atomic64_inc(&q->nf->tx_dropped);
+			dev_kfree_skb_any(skb);
+		}
+	}
+}

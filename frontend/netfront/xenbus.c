@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenpv_netfront: Xen network frontend, xenbus side.
+ *
+ * Probe creates and registers the net device (carrier off).  When the
+ * backend waits for us (InitWait) we read what it offers, build the
+ * queues, publish rings and event channels and go Connected; the carrier
+ * comes up once the backend is Connected too.  When the backend closes,
+ * the queues are torn down and we go Closed; a backend that comes back
+ * to InitWait gets a fresh connection.
+ */
+#include <linux/module.h>
+#include <linux/delay.h>
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+#include <xenpv/netfront_check.h>
+#include "netfront.h"
+
+unsigned int xnf_max_queues;
+module_param_named(max_queues, xnf_max_queues, uint, 0644);
+MODULE_PARM_DESC(max_queues,
+		 "Maximum queues per interface (0: one per vCPU, at most 16)");
+
+bool xnf_use_split = true;
+module_param_named(split_event_channels, xnf_use_split, bool, 0644);
+MODULE_PARM_DESC(split_event_channels,
+		 "Use separate TX and RX event channels when the backend offers them");
+
+unsigned int xnf_feature_mask = XNF_FEAT_ALL;
+module_param_named(feature_mask, xnf_feature_mask, uint, 0644);
+MODULE_PARM_DESC(feature_mask,
+		 "Backend features to use: 1 sg, 2 gso-tcpv4, 4 gso-tcpv6, 8 ipv6-csum, 16 split event channels, 32 multi-queue (default 63)");
+
+#define XNF_CLOSE_TIMEOUT_MS	5000
+
+static unsigned int xnf_queue_limit(void)
+{
+	unsigned int n = xnf_max_queues ? xnf_max_queues : num_online_cpus();
+
+	return clamp_t(unsigned int, n, 1, XNF_MAX_QUEUES);
+}
+
+static bool xnf_backend_has(struct xenbus_device *xbdev, const char *key,
+			    unsigned int bit)
+{
+	return (xnf_feature_mask & bit) &&
+	       xenbus_read_unsigned(xbdev->otherend, key, 0);
+}
+
+static void xnf_read_caps(struct xnf_dev *nf)
+{
+	struct xenbus_device *xbdev = nf->xbdev;
+	struct xnf_backend_caps *c = &nf->caps;
+
+	c->sg = xnf_backend_has(xbdev, "feature-sg", XNF_FEAT_SG);
+	c->gso_v4 = xnf_backend_has(xbdev, "feature-gso-tcpv4",
+				    XNF_FEAT_GSO_V4);
+	c->gso_v6 = xnf_backend_has(xbdev, "feature-gso-tcpv6",
+				    XNF_FEAT_GSO_V6);
+	c->ipv6_csum = xnf_backend_has(xbdev, "feature-ipv6-csum-offload",
+				       XNF_FEAT_IPV6_CSUM);
+	c->split_evtchn = xnf_backend_has(xbdev,
+					  "feature-split-event-channels",
+					  XNF_FEAT_SPLIT);
+	c->max_queues = 1;
+	if (xnf_feature_mask & XNF_FEAT_MQ)
+		c->max_queues = xenbus_read_unsigned(xbdev->otherend,
+						     "multi-queue-max-queues",
+						     1);
+}
+
+/* Write what we can receive and the queues' rings and channels. */
+static int xnf_publish(struct xnf_dev *nf)
+{
+	static const char * const stale[] = {
+		"multi-queue-num-queues", "tx-ring-ref", "rx-ring-ref",
+		"event-channel", "event-channel-tx", "event-channel-rx",
+	};
+	const char *dir = nf->xbdev->nodename;
+	struct xenbus_transaction xbt;
+	const char *what = "starting transaction";
+	unsigned int i;
+	char *qdir;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		goto fatal;
+
+	/* Keys of an earlier connection with another layout must go. */
+	for (i = 0; i < ARRAY_SIZE(stale); i++)
+		xenbus_rm(xbt, dir, stale[i]);
+
+	what = "writing queue keys";
+	if (nf->nr_queues == 1) {
+		err = xnf_queue_write_xenstore(&nf->queues[0], xbt, dir);
+		if (err)
+			goto abort;
+	} else {
+		err = xenbus_printf(xbt, dir, "multi-queue-num-queues", "%u",
+				    nf->nr_queues);
+		if (err)
+			goto abort;
+		for (i = 0; i < nf->nr_queues; i++) {
+			qdir = kasprintf(GFP_KERNEL, "%s/queue-%u", dir, i);
+			if (!qdir) {
+				err = -ENOMEM;
+				goto abort;
+			}
+			err = xnf_queue_write_xenstore(&nf->queues[i], xbt,
+						       qdir);
+			kfree(qdir);
+			if (err)
+				goto abort;
+		}
+	}
+
+	what = "writing features";
+	err = xenbus_write(xbt, dir, "request-rx-copy", "1");
+	if (!err)
+		err = xenbus_write(xbt, dir, "feature-rx-notify", "1");
+	if (!err)
+		err = xenbus_printf(xbt, dir, "feature-sg", "%u",
+				    !!(xnf_feature_mask & XNF_FEAT_SG));
+	if (!err)
+		err = xenbus_printf(xbt, dir, "feature-gso-tcpv4", "%u",
+				    !!(xnf_feature_mask & XNF_FEAT_GSO_V4));
+	if (!err)
+		err = xenbus_printf(xbt, dir, "feature-gso-tcpv6", "%u",
+				    !!(xnf_feature_mask & XNF_FEAT_GSO_V6));
+	if (!err)
+		err = xenbus_printf(xbt, dir, "feature-ipv6-csum-offload",
+				    "%u",
+				    !!(xnf_feature_mask & XNF_FEAT_IPV6_CSUM));
+	if (err)
+		goto abort;
+
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	if (err) {
+		what = "completing transaction";
+		goto fatal;
+	}
+	return 0;
+
+abort:
+	xenbus_transaction_end(xbt, 1);
+fatal:
+	xenbus_dev_fatal(nf->xbdev, err, "%s", what);
+	return err;
+}
+
+/* Drop the current connection, if any.  rtnl held. */
+static void xnf_teardown(struct xnf_dev *nf)
+{
+	netif_carrier_off(nf->netdev);
+	if (!nf->queues)
+		return;
+	if (netif_running(nf->netdev))
+		xnf_stop_queues(nf);
+	else
+		netif_tx_disable(nf->netdev);
+	xnf_queues_destroy(nf);
+}
+
+static void xnf_disconnect(struct xnf_dev *nf)
+{
+	rtnl_lock();
+	xnf_teardown(nf);
+	rtnl_unlock();
+}
+
+static int xnf_connect(struct xnf_dev *nf)
+{
+	struct xenbus_device *xbdev = nf->xbdev;
+	struct net_device *dev = nf->netdev;
+	unsigned int nr;
+	int err;
+
+	if (!xenbus_read_unsigned(xbdev->otherend, "feature-rx-copy", 0)) {
+		xenbus_dev_fatal(xbdev, -EOPNOTSUPP,
+				 "backend does not offer feature-rx-copy");
+		return -EOPNOTSUPP;
+	}
+
+	rtnl_lock();
+	xnf_teardown(nf);
+	xnf_read_caps(nf);
+	nr = xnf_pick_queues(nf->caps.max_queues, xnf_queue_limit());
+	nr = min(nr, dev->num_tx_queues);
+	nf->split_evtchn = nf->caps.split_evtchn && xnf_use_split;
+	clear_bit(0, &nf->broken);
+
+	err = xnf_queues_create(nf, nr);
+	if (err) {
+		rtnl_unlock();
+		xenbus_dev_fatal(xbdev, err, "setting up %u queues", nr);
+		return err;
+	}
+	netif_set_real_num_tx_queues(dev, nr);
+	netif_set_real_num_rx_queues(dev, nr);
+
+	err = xnf_publish(nf);
+	if (err) {
+		xnf_queues_destroy(nf);
+		rtnl_unlock();
+		return err;
+	}
+
+	netdev_update_features(dev);
+	if (netif_running(dev))
+		xnf_start_queues(nf);
+	nf->connects++;
+	rtnl_unlock();
+
+	netdev_info(dev, "%s: %u queue(s), %s event channels, sg %s, gso v4 %s v6 %s\n",
+		    xbdev->nodename, nr, nf->split_evtchn ? "split" : "shared",
+		    nf->caps.sg ? "on" : "off", nf->caps.gso_v4 ? "on" : "off",
+		    nf->caps.gso_v6 ? "on" : "off");
+	return 0;
+}
+
+static void xnf_broken_work(struct work_struct *work)
+{
+	struct xnf_dev *nf = container_of(work, struct xnf_dev, broken_work);
+
+	xnf_disconnect(nf);
+	xenbus_switch_state(nf->xbdev, XenbusStateClosing);
+}
+
+static void xnf_backend_changed(struct xenbus_device *xbdev,
+				enum xenbus_state state)
+{
+	struct xnf_dev *nf = dev_get_drvdata(&xbdev->dev);
+
+	dev_dbg(&xbdev->dev, "backend %s, frontend %s\n",
+		xenbus_strstate(state), xenbus_strstate(xbdev->state));
+
+	switch (state) {
+	case XenbusStateInitWait:
+		if (xbdev->state != XenbusStateInitialising &&
+		    xbdev->state != XenbusStateClosed)
+			break;
+		if (xbdev->state == XenbusStateClosed)
+			xenbus_switch_state(xbdev, XenbusStateInitialising);
+		if (xnf_connect(nf))
+			break;
+		xenbus_switch_state(xbdev, XenbusStateConnected);
+		break;
+
+	case XenbusStateConnected:
+		if (xbdev->state != XenbusStateConnected || !nf->queues ||
+		    test_bit(0, &nf->broken))
+			break;
+		netif_carrier_on(nf->netdev);
+		netdev_notify_peers(nf->netdev);
+		break;
+
+	case XenbusStateClosed:
+		if (xbdev->state == XenbusStateClosed)
+			break;
+		fallthrough;
+	case XenbusStateClosing:
+		xnf_disconnect(nf);
+		xenbus_frontend_closed(xbdev);
+		break;
+
+	default:
+		break;
+	}
+}
+
+static int xnf_probe(struct xenbus_device *xbdev,
+		     const struct xenbus_device_id *id)
+{
+	unsigned int nq = xnf_queue_limit();
+	struct net_device *dev;
+	struct xnf_dev *nf;
+	u8 mac[ETH_ALEN];
+	char *macstr;
+	int err;
+
+	macstr = xenbus_read(XBT_NIL, xbdev->nodename, "mac", NULL);
+	if (IS_ERR(macstr)) {
+		err = PTR_ERR(macstr);
+		xenbus_dev_fatal(xbdev, err, "reading %s/mac", xbdev->nodename);
+		return err;
+	}
+	err = xnf_parse_mac(macstr, mac);
+	kfree(macstr);
+	if (err) {
+		xenbus_dev_fatal(xbdev, -EINVAL, "invalid mac in %s/mac",
+				 xbdev->nodename);
+		return -EINVAL;
+	}
+
+	dev = alloc_etherdev_mqs(sizeof(*nf), nq, nq);
+	if (!dev)
+		return -ENOMEM;
+	nf = netdev_priv(dev);
+	nf->netdev = dev;
+	nf->xbdev = xbdev;
+	INIT_WORK(&nf->broken_work, xnf_broken_work);
+	xnf_setup_netdev(dev);
+	eth_hw_addr_set(dev, mac);
+	SET_NETDEV_DEV(dev, &xbdev->dev);
+	netif_set_real_num_tx_queues(dev, 1);
+	netif_set_real_num_rx_queues(dev, 1);
+	netif_carrier_off(dev);
+	dev_set_drvdata(&xbdev->dev, nf);
+
+	err = register_netdev(dev);
+	if (err) {
+		dev_set_drvdata(&xbdev->dev, NULL);
+		free_netdev(dev);
+		xenbus_dev_fatal(xbdev, err, "registering net device");
+		return err;
+	}
+
+	if (xbdev->state != XenbusStateInitialising)
+		xenbus_switch_state(xbdev, XenbusStateInitialising);
+
+	netdev_info(dev, "%s: mac %pM, up to %u queue(s)\n", xbdev->nodename,
+		    dev->dev_addr, nq);
+	return 0;
+}
+
+/* Wait (bounded) for the backend to reach one of two states. */
+static void xnf_wait_backend(struct xenbus_device *xbdev,
+			     enum xenbus_state a, enum xenbus_state b)
+{
+	unsigned int waited;
+
+	for (waited = 0; waited < XNF_CLOSE_TIMEOUT_MS; waited += 20) {
+		enum xenbus_state s = xenbus_read_driver_state(xbdev->otherend);
+
+		if (s == a || s == b || s == XenbusStateUnknown)
+			return;
+		msleep(20);
+	}
+	dev_warn(&xbdev->dev, "backend %s did not reach %s\n",
+		 xbdev->otherend, xenbus_strstate(a));
+}
+
+static void xnf_remove(struct xenbus_device *xbdev)
+{
+	struct xnf_dev *nf = dev_get_drvdata(&xbdev->dev);
+	enum xenbus_state s = xenbus_read_driver_state(xbdev->otherend);
+
+	if (s != XenbusStateClosed && s != XenbusStateUnknown) {
+		xenbus_switch_state(xbdev, XenbusStateClosing);
+		xnf_wait_backend(xbdev, XenbusStateClosing, XenbusStateClosed);
+		xenbus_switch_state(xbdev, XenbusStateClosed);
+		xnf_wait_backend(xbdev, XenbusStateClosed, XenbusStateClosed);
+	}
+
+	unregister_netdev(nf->netdev);
+	cancel_work_sync(&nf->broken_work);
+	xnf_disconnect(nf);
+	dev_set_drvdata(&xbdev->dev, NULL);
+	free_netdev(nf->netdev);
+}
+
+static const struct xenbus_device_id xnf_ids[] = {
+	{ "vif" },
+	{ "" }
+};
+
+static struct xenbus_driver xnf_driver = {
+	.name = XNF_NAME,
+	.ids = xnf_ids,
+	.probe = xnf_probe,
+	.remove = xnf_remove,
+	.otherend_changed = xnf_backend_changed,
+};
+
+static int __init xnf_init(void)
+{
+	if (!xen_domain())
+		return -ENODEV;
+	pr_info(XNF_NAME ": Xen network frontend, up to %u queue(s) per vif\n",
+		xnf_queue_limit());
+	return xenbus_register_frontend(&xnf_driver);
+}
+module_init(xnf_init);
+
+static void __exit xnf_exit(void)
+{
+	xenbus_unregister_driver(&xnf_driver);
+}
+module_exit(xnf_exit);
+
+MODULE_DESCRIPTION("Xen paravirtual network frontend (xenpv)");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("xen:vif");

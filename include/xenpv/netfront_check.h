@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Checks xenpv_netfront applies to everything the network backend writes:
+ * TX and RX responses, extra-info slots, response producer indices and
+ * the xenstore values it reads.  Plain C over fixed-width types so that
+ * selftests/host/netfront_check_test.c can exercise the same code.
+ */
+#ifndef XENPV_NETFRONT_CHECK_H
+#define XENPV_NETFRONT_CHECK_H
+
+#include <xenpv/ring.h>
+
+#ifndef __KERNEL__
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef int16_t s16;
+#endif
+
+/* Wire values from xen/interface/io/netif.h, repeated for userspace. */
+#define XNF_RSP_DROPPED		(-2)
+#define XNF_RSP_ERROR		(-1)
+#define XNF_RSP_OKAY		0
+#define XNF_RSP_NULL		1
+
+#define XNF_EXTRA_TYPE_GSO	1
+#define XNF_EXTRA_TYPE_MAX	6
+#define XNF_GSO_TYPE_TCPV4	1
+#define XNF_GSO_TYPE_TCPV6	2
+
+/* Verdicts on one response. */
+enum xnf_verdict {
+	XNF_OK = 0,	/* use it */
+	XNF_SKIP,	/* filler slot, nothing to do */
+	XNF_DROP,	/* backend reports a failure: drop, count, go on */
+	XNF_BAD,	/* protocol violation: stop talking to this backend */
+};
+
+/* TX slot bookkeeping states the frontend keeps per request id. */
+#define XNF_TX_SLOT_FREE	0
+#define XNF_TX_SLOT_BUSY	1
+
+/*
+ * The backend may publish at most as many responses as we have requests
+ * outstanding.
+ */
+static inline bool xnf_rsp_prod_ok(u32 rsp_prod, u32 rsp_cons, u32 req_prod)
+{
+	return xenpv_ring_rsp_ok(rsp_prod, rsp_cons, req_prod);
+}
+
+/*
+ * A TX response: a NULL status fills the slot used by an extra-info
+ * request and carries no id.  Otherwise the id must name a request we
+ * have in flight (@slot_state[id] is BUSY) and the status must be one the
+ * protocol defines.
+ */
+static inline enum xnf_verdict xnf_tx_rsp_check(const u8 *slot_state,
+						u32 ring_size, u16 id,
+						s16 status)
+{
+	if (status == XNF_RSP_NULL)
+		return XNF_SKIP;
+	if (id >= ring_size || slot_state[id] != XNF_TX_SLOT_BUSY)
+		return XNF_BAD;
+	if (status == XNF_RSP_OKAY)
+		return XNF_OK;
+	if (status == XNF_RSP_ERROR || status == XNF_RSP_DROPPED)
+		return XNF_DROP;
+	return XNF_BAD;
+}
+
+/*
+ * An RX data response in slot @expect_id: the id is echoed from our
+ * request, the data (@status bytes at @offset) must lie inside the one
+ * page we granted.  A negative status is the backend dropping the
+ * packet.
+ */
+static inline enum xnf_verdict xnf_rx_rsp_check(u16 id, s16 status,
+						u16 offset, u32 expect_id,
+						u32 page_size)
+{
+	if (id != expect_id)
+		return XNF_BAD;
+	if (status < 0)
+		return XNF_DROP;
+	if (offset >= page_size || (u32)offset + (u32)status > page_size)
+		return XNF_BAD;
+	return XNF_OK;
+}
+
+/*
+ * An RX packet spreads over at most @max_slots data slots and cannot be
+ * longer than the 16-bit length the protocol can describe plus headroom
+ * for an Ethernet header.
+ */
+static inline bool xnf_rx_frame_ok(u32 nr_slots, u32 max_slots, u32 len)
+{
+	return nr_slots <= max_slots && len <= 0xffffu + 14u;
+}
+
+/*
+ * An RX extra-info slot.  GSO information must give a non-zero segment
+ * size and a TCP type we announced; other types are ignored.  An unknown
+ * or zero type is a protocol error.
+ */
+static inline enum xnf_verdict xnf_rx_extra_check(u8 type, u16 gso_size,
+						  u8 gso_type)
+{
+	if (type == 0 || type >= XNF_EXTRA_TYPE_MAX)
+		return XNF_BAD;
+	if (type != XNF_EXTRA_TYPE_GSO)
+		return XNF_SKIP;
+	if (gso_size == 0)
+		return XNF_DROP;
+	if (gso_type != XNF_GSO_TYPE_TCPV4 && gso_type != XNF_GSO_TYPE_TCPV6)
+		return XNF_DROP;
+	return XNF_OK;
+}
+
+/* Number of queues to use: what we want, bounded by the backend's offer. */
+static inline u32 xnf_pick_queues(u32 backend_max, u32 wanted)
+{
+	if (wanted == 0)
+		wanted = 1;
+	if (backend_max == 0)
+		return 1;
+	return backend_max < wanted ? backend_max : wanted;
+}
+
+static inline int xnf_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Parse the xenstore "mac" node, "xx:xx:xx:xx:xx:xx", into @mac.  The
+ * address must be unicast and not all zeroes.  Returns 0 or -1.
+ */
+static inline int xnf_parse_mac(const char *s, u8 *mac)
+{
+	int i, hi, lo;
+	u8 any = 0;
+
+	for (i = 0; i < 6; i++) {
+		hi = xnf_hexval(s[0]);
+		lo = hi < 0 ? -1 : xnf_hexval(s[1]);
+		if (lo < 0)
+			return -1;
+		mac[i] = (u8)(hi << 4 | lo);
+		any |= mac[i];
+		s += 2;
+		if (i < 5 && *s++ != ':')
+			return -1;
+	}
+	if (*s != '\0' || !any || (mac[0] & 1))
+		return -1;
+	return 0;
+}
+
+#endif /* XENPV_NETFRONT_CHECK_H */
