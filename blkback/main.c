@@ -1,21 +1,97 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xenpv_blkback: placeholder until the driver lands.  It registers for no device
- * type, so loading it changes nothing.
+ * xenpv_blkback: module parameters, the shared workqueue, load and unload.
  */
-#include <linux/module.h>
+#define pr_fmt(fmt) "xenpv_blkback: " fmt
 
-static int __init xenpv_blkback_init(void)
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <xen/xen.h>
+#include "common.h"
+
+unsigned int xbb_max_queues = 4;
+module_param_named(max_queues, xbb_max_queues, uint, 0644);
+MODULE_PARM_DESC(max_queues,
+		 "Queues (rings) offered to a frontend (multi-queue-max-queues, default 4, 0 = one per online CPU)");
+
+unsigned int xbb_max_ring_order = XENPV_BLKIF_MAX_RING_ORDER;
+module_param_named(max_ring_page_order, xbb_max_ring_order, uint, 0644);
+MODULE_PARM_DESC(max_ring_page_order,
+		 "log2 of the ring pages a frontend may use (max-ring-page-order, 0..4, default 4)");
+
+unsigned int xbb_max_indirect = 256;
+module_param_named(max_indirect_segments, xbb_max_indirect, uint, 0644);
+MODULE_PARM_DESC(max_indirect_segments,
+		 "Segments per indirect request (feature-max-indirect-segments, 0 = off, max 1024, default 256)");
+
+unsigned int xbb_max_pgrants = 1056;
+module_param_named(max_persistent_grants, xbb_max_pgrants, uint, 0644);
+MODULE_PARM_DESC(max_persistent_grants,
+		 "Persistent grants kept mapped per ring (default 1056)");
+
+bool xbb_persistent = true;
+module_param_named(feature_persistent, xbb_persistent, bool, 0644);
+MODULE_PARM_DESC(feature_persistent,
+		 "Offer persistent grants (feature-persistent, default on)");
+
+bool xbb_discard = true;
+module_param_named(feature_discard, xbb_discard, bool, 0644);
+MODULE_PARM_DESC(feature_discard,
+		 "Offer discard when the backing device supports it (default on)");
+
+atomic_t xbb_mapped_total = ATOMIC_INIT(0);
+
+static int xbb_mapped_get(char *buf, const struct kernel_param *kp)
 {
-	pr_info("xenpv_blkback: placeholder module, drives no devices yet\n");
+	return sysfs_emit(buf, "%d\n", atomic_read(&xbb_mapped_total));
+}
+
+static const struct kernel_param_ops xbb_mapped_ops = {
+	.get = xbb_mapped_get,
+};
+
+module_param_cb(mapped_grants, &xbb_mapped_ops, NULL, 0444);
+MODULE_PARM_DESC(mapped_grants,
+		 "Read-only: grant mappings currently held by all vbds (rings, data, persistent, indirect)");
+
+struct workqueue_struct *xbb_wq;
+
+static int __init xbb_init(void)
+{
+	int err;
+
+	if (!xen_domain())
+		return -ENODEV;
+
+	xbb_wq = alloc_workqueue("xenpv_blkback", WQ_MEM_RECLAIM, 0);
+	if (!xbb_wq)
+		return -ENOMEM;
+
+	err = xbb_xenbus_init();
+	if (err) {
+		destroy_workqueue(xbb_wq);
+		return err;
+	}
+	pr_info("vbd backend registered (queues %u, ring order %u, indirect %u, persistent %s)\n",
+		xbb_max_queues, xbb_max_ring_order, xbb_max_indirect,
+		xbb_persistent ? "on" : "off");
 	return 0;
 }
-module_init(xenpv_blkback_init);
+module_init(xbb_init);
 
-static void __exit xenpv_blkback_exit(void)
+static void __exit xbb_exit(void)
 {
-}
-module_exit(xenpv_blkback_exit);
+	int left;
 
-MODULE_DESCRIPTION("Xen block backend (placeholder)");
+	xbb_xenbus_exit();
+	destroy_workqueue(xbb_wq);
+	left = atomic_read(&xbb_mapped_total);
+	if (left)
+		pr_err("unloading with %d grant mappings still counted\n", left);
+	else
+		pr_info("unloaded, no grant left mapped\n");
+}
+module_exit(xbb_exit);
+
+MODULE_DESCRIPTION("Xen paravirtual block backend (xenpv)");
 MODULE_LICENSE("GPL");
