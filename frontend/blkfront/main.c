@@ -144,3 +144,4 @@ module_exit(xbf_exit);
 
 MODULE_DESCRIPTION("Xen virtual block device frontend (xenpv)");
 MODULE_LICENSE("GPL");
+MODULE_ALIAS("xen:vbd");
