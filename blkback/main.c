@@ -95,3 +95,5 @@ module_exit(xbb_exit);
 
 MODULE_DESCRIPTION("Xen paravirtual block backend (xenpv)");
 MODULE_LICENSE("GPL");
+/* lets the lab (and modprobe after make install) pick us for vbd devices */
+MODULE_ALIAS("xen-backend:vbd");
