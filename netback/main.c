@@ -1,21 +1,125 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xenpv_netback: placeholder until the driver lands.  It registers for no device
- * type, so loading it changes nothing.
+ * xenpv_netback: Xen paravirtual network backend for dom0.
+ *
+ * Module parameters and the module's life cycle.  The driver proper is in
+ * xenbus.c (XenBus protocol), interface.c (netdev), tx.c (guest transmit
+ * ring) and rx.c (guest receive ring).
  */
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <xen/xen.h>
 
-static int __init xenpv_netback_init(void)
+#include "common.h"
+
+unsigned int nb_max_queues;
+module_param_named(max_queues, nb_max_queues, uint, 0644);
+MODULE_PARM_DESC(max_queues,
+		 "Most queues a frontend may use per vif (default: online CPUs, at most 8)");
+
+unsigned int nb_rx_stall_msecs = 60000;
+module_param_named(rx_stall_timeout_msecs, nb_rx_stall_msecs, uint, 0644);
+MODULE_PARM_DESC(rx_stall_timeout_msecs,
+		 "A guest that posts no RX buffer for this long while frames wait loses its carrier and the frames (ms, applied at connect)");
+
+bool nb_split_evtchn = true;
+module_param_named(separate_tx_rx_irq, nb_split_evtchn, bool, 0644);
+MODULE_PARM_DESC(separate_tx_rx_irq,
+		 "Offer split event channels (feature-split-event-channels)");
+
+bool nb_tx_zerocopy = true;
+module_param_named(tx_zerocopy, nb_tx_zerocopy, bool, 0644);
+MODULE_PARM_DESC(tx_zerocopy,
+		 "Map large guest TX frames instead of copying them (applied at connect)");
+
+unsigned int nb_tx_map_min = 2048;
+module_param_named(tx_map_min_bytes, nb_tx_map_min, uint, 0644);
+MODULE_PARM_DESC(tx_map_min_bytes,
+		 "Frames with fewer payload bytes past the copied head are copied, not mapped");
+
+unsigned int nb_max_mapped_pages = NB_TX_RING_SIZE;
+module_param_named(max_mapped_pages, nb_max_mapped_pages, uint, 0644);
+MODULE_PARM_DESC(max_mapped_pages,
+		 "Bound on guest pages one vif may have mapped in dom0 at any time; past it frames are copied (default: one TX ring, applied at vif creation, 0 disables mapping)");
+
+atomic_t nb_mapped_total = ATOMIC_INIT(0);
+atomic_t nb_pools_alive = ATOMIC_INIT(0);
+
+static int nb_get_atomic(char *buf, const struct kernel_param *kp)
 {
-	pr_info("xenpv_netback: placeholder module, drives no devices yet\n");
+	return sysfs_emit(buf, "%d\n", atomic_read((atomic_t *)kp->arg));
+}
+
+static const struct kernel_param_ops nb_ro_atomic_ops = {
+	.get = nb_get_atomic,
+};
+
+module_param_cb(mapped_pages, &nb_ro_atomic_ops, &nb_mapped_total, 0444);
+MODULE_PARM_DESC(mapped_pages,
+		 "Read only: guest pages currently mapped by all vifs, including vifs already gone whose frames the stack still holds");
+
+struct xenpv_tx_limits nb_tx_limits;
+
+static int __init nb_init(void)
+{
+	int err;
+
+	BUILD_BUG_ON(XEN_NETTXF_csum_blank != XENPV_TXF_CSUM_BLANK);
+	BUILD_BUG_ON(XEN_NETTXF_data_validated != XENPV_TXF_DATA_VALIDATED);
+	BUILD_BUG_ON(XEN_NETTXF_more_data != XENPV_TXF_MORE_DATA);
+	BUILD_BUG_ON(XEN_NETTXF_extra_info != XENPV_TXF_EXTRA_INFO);
+	BUILD_BUG_ON(XENPV_EXTRA_GSO != XEN_NETIF_EXTRA_TYPE_GSO);
+	BUILD_BUG_ON(XENPV_EXTRA_MCAST_DEL != XEN_NETIF_EXTRA_TYPE_MCAST_DEL);
+	BUILD_BUG_ON(XENPV_EXTRA_MAX != XEN_NETIF_EXTRA_TYPE_MAX);
+	BUILD_BUG_ON(XENPV_EXTRA_FLAG_MORE != XEN_NETIF_EXTRA_FLAG_MORE);
+	BUILD_BUG_ON(XENPV_GSO_TCPV4 != XEN_NETIF_GSO_TYPE_TCPV4);
+	BUILD_BUG_ON(XENPV_GSO_TCPV6 != XEN_NETIF_GSO_TYPE_TCPV6);
+	BUILD_BUG_ON(XENPV_NETIF_SLOTS_MIN != XEN_NETIF_NR_SLOTS_MIN);
+	BUILD_BUG_ON(XENPV_NETIF_MAX_FRAME != XEN_NETIF_MAX_TX_SIZE);
+	BUILD_BUG_ON(XENPV_NETIF_PAGE != XEN_PAGE_SIZE);
+	BUILD_BUG_ON(NB_TX_RING_SIZE > NB_POOL_MAX);
+
+	if (!xen_domain())
+		return -ENODEV;
+
+	if (!nb_max_queues)
+		nb_max_queues = min_t(unsigned int, num_online_cpus(), 8);
+	nb_max_mapped_pages = min_t(unsigned int, nb_max_mapped_pages,
+				    NB_POOL_MAX);
+	nb_tx_limits = xenpv_tx_limits_default();
+
+	err = nb_xenbus_init();
+	if (err)
+		return err;
+	pr_info(NB_PFX "vif backend registered (max_queues %u, max_mapped_pages %u per vif)\n",
+		nb_max_queues, nb_max_mapped_pages);
 	return 0;
 }
-module_init(xenpv_netback_init);
+module_init(nb_init);
 
-static void __exit xenpv_netback_exit(void)
+static void __exit nb_exit(void)
 {
-}
-module_exit(xenpv_netback_exit);
+	unsigned int waited = 0;
 
-MODULE_DESCRIPTION("Xen network backend (placeholder)");
+	nb_xenbus_exit();
+
+	/* frames the stack still holds keep their pools alive */
+	for (;;) {
+		nb_tx_release_flush();
+		if (!atomic_read(&nb_pools_alive))
+			break;
+		if (waited % 10000 == 0)
+			pr_warn(NB_PFX "waiting for the stack to release %d mapped page(s)\n",
+				atomic_read(&nb_mapped_total));
+		msleep(100);
+		waited += 100;
+	}
+	pr_info(NB_PFX "unloaded, %d guest page(s) mapped\n",
+		atomic_read(&nb_mapped_total));
+}
+module_exit(nb_exit);
+
+MODULE_DESCRIPTION("Xen paravirtual network backend (xenpv)");
 MODULE_LICENSE("GPL");

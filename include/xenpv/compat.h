@@ -140,4 +140,22 @@ static inline void xenpv_bdev_close(struct xenpv_bdev *h)
 #endif
 #endif /* XENPV_WANT_BDEV */
 
+/*
+ * xenpv_netback: the zerocopy completion of a struct ubuf_info moved from a
+ * callback member into a const ops table (ubuf_info_ops) in 6.10.  Declare
+ * the table with XENPV_UBUF_OPS(name, fn) and arm a ubuf_info with
+ * xenpv_ubuf_init(uarg, &name, fn).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define XENPV_UBUF_OPS(name, fn) \
+	static const struct ubuf_info_ops name = { .complete = fn }
+#define xenpv_ubuf_init(uarg, tbl, fn) ((uarg)->ops = (tbl))
+#else
+#define XENPV_UBUF_OPS(name, fn) \
+	static void (*const name)(struct sk_buff *, struct ubuf_info *, \
+				  bool) = fn
+#define xenpv_ubuf_init(uarg, tbl, fn) \
+	do { (void)(tbl); (uarg)->callback = (fn); } while (0)
+#endif
+
 #endif /* XENPV_COMPAT_H */

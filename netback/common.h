@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xenpv_netback: shared declarations.
+ *
+ * Naming follows the dom0 netdev: "tx" is the guest's transmit ring (frames
+ * entering dom0, counted as netdev rx), "rx" is the guest's receive ring
+ * (frames leaving dom0, counted as netdev tx).
+ */
+#ifndef XENPV_NETBACK_COMMON_H
+#define XENPV_NETBACK_COMMON_H
+
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/wait.h>
+#include <linux/timer.h>
+#include <linux/llist.h>
+#include <linux/refcount.h>
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+#include <xen/grant_table.h>
+#include <xen/interface/io/netif.h>
+#include <xenpv/compat.h>
+#include <xenpv/netif_check.h>
+#include <xenpv/ring.h>
+
+#define NB_PFX "xenpv_netback: "
+
+#define NB_TX_RING_SIZE	__CONST_RING_SIZE(xen_netif_tx, XEN_PAGE_SIZE)
+#define NB_RX_RING_SIZE	__CONST_RING_SIZE(xen_netif_rx, XEN_PAGE_SIZE)
+
+/* Bytes of each guest frame copied into the skb head. */
+#define NB_TX_HEAD	128
+/* Copy operations per TX batch, and the worst case one frame may need. */
+#define NB_TX_COPY_OPS	512
+#define NB_TX_FRAME_OPS	(2 + 2 * (XENPV_NETIF_SLOTS_MIN + 2) + 2)
+#define NB_TX_BATCH	32
+/* Guest RX: copy operations per batch and per frame (worst case). */
+#define NB_RX_COPY_OPS	512
+#define NB_RX_FRAME_OPS	(3 * (MAX_SKB_FRAGS + 2) + 2 * XENPV_NETIF_SLOTS_MIN)
+/* Frames queued towards one guest queue before the netdev queue stops. */
+#define NB_RX_QLEN	512
+/* Largest max_mapped_pages accepted. */
+#define NB_POOL_MAX	4096
+
+extern unsigned int nb_max_queues;
+extern unsigned int nb_rx_stall_msecs;
+extern bool nb_split_evtchn;
+extern bool nb_tx_zerocopy;
+extern unsigned int nb_tx_map_min;
+extern unsigned int nb_max_mapped_pages;
+extern struct xenpv_tx_limits nb_tx_limits;
+extern atomic_t nb_mapped_total;
+extern atomic_t nb_pools_alive;
+
+struct nb_vif;
+struct nb_queue;
+
+/* Per-vif account of guest pages mapped into dom0, outlives the vif. */
+struct nb_acct {
+	refcount_t ref;
+	atomic_t mapped;
+	unsigned int limit;
+};
+
+/* One page of a mapping pool. */
+struct nb_mslot {
+	struct page *page;
+	grant_handle_t handle;
+	u16 req_id;
+	u16 next_free;
+};
+
+/*
+ * Pages into which a queue maps guest TX payload.  It lives as long as a
+ * mapped page is still referenced by an skb, even after the queue is gone.
+ */
+struct nb_mpool {
+	spinlock_t lock;		/* free list, queue pointer */
+	struct nb_queue *queue;		/* NULL once detached (under lock) */
+	struct nb_acct *acct;
+	refcount_t ref;			/* owner + one per zerocopy frame */
+	domid_t domid;
+	unsigned int size;
+	unsigned int nfree;
+	unsigned int stuck;		/* pages that failed to unmap */
+	u16 free_head;
+	struct nb_mslot slot[];
+};
+
+/* Zerocopy state of one frame: the pool slots its frags map. */
+struct nb_zc {
+	struct ubuf_info ubuf;
+	struct llist_node node;
+	struct nb_mpool *pool;
+	bool failed;			/* respond with an error */
+	bool copied;			/* the stack copied the frags */
+	u8 nr;
+	u16 idx[XENPV_NETIF_SLOTS_MIN + 1];
+};
+
+/* A guest frame being built during one TX batch. */
+struct nb_txframe {
+	struct sk_buff *skb;
+	struct nb_zc *zc;		/* map mode only */
+	struct xenpv_tx_gso gso;
+	u16 flags;			/* of the first slot */
+	u16 op_first, op_nr;		/* copy operations */
+	u16 map_first, map_nr;		/* map operations */
+	u8 nextra;			/* extra segments: NULL responses */
+	u8 nids;			/* slots answered once copied */
+	u16 ids[XENPV_NETIF_SLOTS_MIN + 2];
+};
+
+#define NB_TX_MAPS	NB_TX_RING_SIZE
+
+struct nb_qstats {
+	unsigned long rx_bytes;		/* netdev view: from the guest */
+	unsigned long rx_packets;
+	unsigned long tx_bytes;		/* to the guest */
+	unsigned long tx_packets;
+	unsigned long rx_dropped;	/* TX frames of the guest we dropped */
+	unsigned long tx_dropped;	/* frames for the guest we dropped */
+	unsigned long rx_gso_checksum_fixup;
+	unsigned long tx_zerocopy_sent;
+	unsigned long tx_zerocopy_success;
+	unsigned long tx_zerocopy_fail;
+	unsigned long tx_frag_overflow;
+	unsigned long tx_frame_rejected;
+	unsigned long tx_map_fallback;
+	unsigned long tx_credit_waits;
+	unsigned long rx_stall_drops;
+	unsigned long rx_slot_errors;
+};
+
+struct nb_queue {
+	struct nb_vif *vif;
+	unsigned int id;
+	char name[IFNAMSIZ + 8];
+
+	/* guest transmit ring: frames into dom0, NAPI context */
+	struct xen_netif_tx_back_ring tx;
+	int tx_irq;
+	char tx_irq_name[IFNAMSIZ + 12];
+	struct napi_struct napi;
+	bool napi_added;
+	spinlock_t tx_rsp_lock;		/* NAPI and unmap worker respond */
+	struct nb_mpool *pool;
+
+	/* credit based rate limit of the guest transmit ring */
+	u64 credit_bytes;		/* per window, ~0 when unlimited */
+	u32 credit_usec;		/* window length, 0 when unlimited */
+	u64 credit_left;
+	unsigned long credit_until;	/* end of the current window, jiffies */
+	struct timer_list credit_timer;
+
+	/* guest receive ring: frames from dom0, kthread context */
+	struct xen_netif_rx_back_ring rx;
+	int rx_irq;
+	char rx_irq_name[IFNAMSIZ + 12];
+	struct sk_buff_head rx_queue;
+	struct task_struct *rx_task;
+	wait_queue_head_t rx_wq;
+	unsigned long rx_progress;	/* last time the guest took a frame */
+	bool rx_stalled;
+	bool rx_event;
+
+	struct nb_qstats st;
+
+	/* scratch space for batches */
+	struct gnttab_copy tx_ops[NB_TX_COPY_OPS];
+	struct nb_txframe tx_frames[NB_TX_BATCH];
+	struct gnttab_map_grant_ref tx_maps[NB_TX_MAPS];
+	struct page *tx_map_pages[NB_TX_MAPS];
+	u16 tx_map_slot[NB_TX_MAPS];
+	struct gnttab_copy rx_ops[NB_RX_COPY_OPS];
+	u16 rx_op_rsp[NB_RX_COPY_OPS];
+};
+
+struct nb_vif {
+	struct net_device *dev;
+	struct xenbus_device *xdev;
+	domid_t domid;
+	unsigned int handle;
+	u8 fe_mac[ETH_ALEN];
+
+	/* what the frontend asked for */
+	bool can_sg;
+	bool gso_v4;
+	bool gso_v6;
+	bool ip_csum;
+	bool ipv6_csum;
+	bool rx_notify;
+
+	struct nb_queue **queues;
+	unsigned int nr_queues;		/* allocated */
+	unsigned int nr_active;		/* visible to the xmit path */
+	atomic_t stalled_queues;
+
+	unsigned long disabled;		/* bit 0: ring untrusted */
+	unsigned long stall_timeout;	/* jiffies, 0: never */
+
+	struct nb_acct *acct;
+	struct xenbus_watch rate_watch;
+	bool rate_watch_on;
+
+	/* totals of queues that are gone */
+	struct nb_qstats gone;
+};
+
+/* interface.c */
+struct nb_vif *nb_vif_create(struct xenbus_device *xdev, domid_t domid,
+			     unsigned int handle);
+void nb_vif_destroy(struct nb_vif *vif);
+int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
+		   const char *const *paths);
+void nb_vif_disconnect(struct nb_vif *vif);
+void nb_vif_set_rate(struct nb_vif *vif, u64 bytes, u32 usec);
+void nb_vif_untrusted(struct nb_vif *vif, struct nb_queue *q,
+		      const char *why);
+void nb_vif_update_features(struct nb_vif *vif);
+
+/* tx.c */
+int nb_tx_poll(struct napi_struct *napi, int budget);
+struct nb_mpool *nb_mpool_create(struct nb_queue *q, struct nb_acct *acct,
+				 unsigned int size);
+void nb_mpool_detach(struct nb_mpool *pool);
+void nb_tx_release_flush(void);
+void nb_credit_timer_fn(struct timer_list *t);
+bool nb_credit_take(struct nb_queue *q, unsigned int bytes);
+
+/* rx.c */
+netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev);
+int nb_rx_thread(void *data);
+void nb_rx_kick(struct nb_queue *q);
+
+/* xenbus.c */
+int nb_xenbus_init(void);
+void nb_xenbus_exit(void);
+
+static inline bool nb_vif_is_disabled(const struct nb_vif *vif)
+{
+	return test_bit(0, &vif->disabled);
+}
+
+#endif /* XENPV_NETBACK_COMMON_H */

@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenpv_netback: the vif netdev, its queues, ethtool and sysfs statistics.
+ */
+#include <linux/module.h>
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_vlan.h>
+#include <linux/kthread.h>
+#include <linux/vmalloc.h>
+#include <linux/slab.h>
+#include <xen/events.h>
+
+#include "common.h"
+
+/* ---- statistics ---- */
+
+struct nb_stat_desc {
+	const char *name;
+	size_t off;
+};
+
+#define NB_STAT(n) { #n, offsetof(struct nb_qstats, n) }
+
+static const struct nb_stat_desc nb_stat_table[] = {
+	NB_STAT(rx_gso_checksum_fixup),
+	NB_STAT(tx_zerocopy_sent),
+	NB_STAT(tx_zerocopy_success),
+	NB_STAT(tx_zerocopy_fail),
+	NB_STAT(tx_frag_overflow),
+	NB_STAT(tx_frame_rejected),
+	NB_STAT(tx_map_fallback),
+	NB_STAT(tx_credit_waits),
+	NB_STAT(rx_stall_drops),
+	NB_STAT(rx_slot_errors),
+};
+
+/* Appended after the table: gauges, not counters. */
+static const char *const nb_gauge_names[] = {
+	"tx_mapped_pages",
+	"tx_mapped_pages_max",
+};
+
+static unsigned long nb_stat_sum(struct nb_vif *vif, size_t off)
+{
+	unsigned long sum = *(unsigned long *)((char *)&vif->gone + off);
+	unsigned int i, n = READ_ONCE(vif->nr_active);
+
+	for (i = 0; i < n && vif->queues; i++)
+		sum += READ_ONCE(*(unsigned long *)((char *)&vif->queues[i]->st
+						      + off));
+	return sum;
+}
+
+static int nb_get_sset_count(struct net_device *dev, int sset)
+{
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return ARRAY_SIZE(nb_stat_table) + ARRAY_SIZE(nb_gauge_names);
+}
+
+static void nb_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	unsigned int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < ARRAY_SIZE(nb_stat_table); i++)
+		ethtool_sprintf(&data, "%s", nb_stat_table[i].name);
+	for (i = 0; i < ARRAY_SIZE(nb_gauge_names); i++)
+		ethtool_sprintf(&data, "%s", nb_gauge_names[i]);
+}
+
+static void nb_get_ethtool_stats(struct net_device *dev,
+				 struct ethtool_stats *stats, u64 *data)
+{
+	struct nb_vif *vif = netdev_priv(dev);
+	unsigned int i, k = 0;
+
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(nb_stat_table); i++)
+		data[k++] = nb_stat_sum(vif, nb_stat_table[i].off);
+	rcu_read_unlock();
+	data[k++] = atomic_read(&vif->acct->mapped);
+	data[k++] = vif->acct->limit;
+}
+
+static void nb_get_drvinfo(struct net_device *dev,
+			   struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, "xenpv_netback", sizeof(info->driver));
+	strscpy(info->bus_info, dev_name(dev->dev.parent),
+		sizeof(info->bus_info));
+}
+
+static const struct ethtool_ops nb_ethtool_ops = {
+	.get_drvinfo = nb_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+	.get_sset_count = nb_get_sset_count,
+	.get_strings = nb_get_strings,
+	.get_ethtool_stats = nb_get_ethtool_stats,
+};
+
+/* /sys/class/net/vifD.N/xenpv/: the same numbers without ethtool */
+static ssize_t tx_mapped_pages_show(struct device *d,
+				    struct device_attribute *attr, char *buf)
+{
+	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "%d\n", atomic_read(&vif->acct->mapped));
+}
+static DEVICE_ATTR_RO(tx_mapped_pages);
+
+static ssize_t tx_mapped_pages_max_show(struct device *d,
+					struct device_attribute *attr,
+					char *buf)
+{
+	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "%u\n", vif->acct->limit);
+}
+static DEVICE_ATTR_RO(tx_mapped_pages_max);
+
+static ssize_t tx_frame_rejected_show(struct device *d,
+				      struct device_attribute *attr,
+				      char *buf)
+{
+	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+	unsigned long v;
+
+	rcu_read_lock();
+	v = nb_stat_sum(vif, offsetof(struct nb_qstats, tx_frame_rejected));
+	rcu_read_unlock();
+	return sysfs_emit(buf, "%lu\n", v);
+}
+static DEVICE_ATTR_RO(tx_frame_rejected);
+
+static ssize_t disabled_show(struct device *d,
+			     struct device_attribute *attr, char *buf)
+{
+	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "%d\n", nb_vif_is_disabled(vif));
+}
+static DEVICE_ATTR_RO(disabled);
+
+static ssize_t queues_show(struct device *d,
+			   struct device_attribute *attr, char *buf)
+{
+	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vif->nr_active));
+}
+static DEVICE_ATTR_RO(queues);
+
+static struct attribute *nb_attrs[] = {
+	&dev_attr_tx_mapped_pages.attr,
+	&dev_attr_tx_mapped_pages_max.attr,
+	&dev_attr_tx_frame_rejected.attr,
+	&dev_attr_disabled.attr,
+	&dev_attr_queues.attr,
+	NULL,
+};
+
+static const struct attribute_group nb_attr_group = {
+	.name = "xenpv",
+	.attrs = nb_attrs,
+};
+
+/* ---- netdev ---- */
+
+static void nb_get_stats64(struct net_device *dev,
+			   struct rtnl_link_stats64 *s)
+{
+	struct nb_vif *vif = netdev_priv(dev);
+
+	rcu_read_lock();
+	s->rx_bytes = nb_stat_sum(vif, offsetof(struct nb_qstats, rx_bytes));
+	s->rx_packets = nb_stat_sum(vif,
+				    offsetof(struct nb_qstats, rx_packets));
+	s->tx_bytes = nb_stat_sum(vif, offsetof(struct nb_qstats, tx_bytes));
+	s->tx_packets = nb_stat_sum(vif,
+				    offsetof(struct nb_qstats, tx_packets));
+	s->rx_dropped = nb_stat_sum(vif,
+				    offsetof(struct nb_qstats, rx_dropped));
+	s->tx_dropped = nb_stat_sum(vif,
+				    offsetof(struct nb_qstats, tx_dropped));
+	s->rx_errors = nb_stat_sum(vif,
+				   offsetof(struct nb_qstats,
+					    tx_frame_rejected));
+	rcu_read_unlock();
+}
+
+static netdev_features_t nb_fix_features(struct net_device *dev,
+					 netdev_features_t features)
+{
+	struct nb_vif *vif = netdev_priv(dev);
+
+	if (!vif->can_sg)
+		features &= ~NETIF_F_SG;
+	if (!vif->gso_v4)
+		features &= ~NETIF_F_TSO;
+	if (!vif->gso_v6)
+		features &= ~NETIF_F_TSO6;
+	if (!vif->ip_csum)
+		features &= ~NETIF_F_IP_CSUM;
+	if (!vif->ipv6_csum)
+		features &= ~NETIF_F_IPV6_CSUM;
+	return features;
+}
+
+static int nb_change_mtu(struct net_device *dev, int mtu)
+{
+	struct nb_vif *vif = netdev_priv(dev);
+	int max = vif->can_sg ? XENPV_NETIF_MAX_FRAME - VLAN_ETH_HLEN :
+		ETH_DATA_LEN;
+
+	if (mtu > max)
+		return -EINVAL;
+	dev->mtu = mtu;
+	return 0;
+}
+
+static int nb_open(struct net_device *dev)
+{
+	struct nb_vif *vif = netdev_priv(dev);
+
+	if (READ_ONCE(vif->nr_active) && !nb_vif_is_disabled(vif) &&
+	    !atomic_read(&vif->stalled_queues))
+		netif_carrier_on(dev);
+	netif_tx_start_all_queues(dev);
+	return 0;
+}
+
+static int nb_stop(struct net_device *dev)
+{
+	netif_tx_stop_all_queues(dev);
+	return 0;
+}
+
+static const struct net_device_ops nb_netdev_ops = {
+	.ndo_open = nb_open,
+	.ndo_stop = nb_stop,
+	.ndo_start_xmit = nb_start_xmit,
+	.ndo_get_stats64 = nb_get_stats64,
+	.ndo_fix_features = nb_fix_features,
+	.ndo_change_mtu = nb_change_mtu,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+void nb_vif_update_features(struct nb_vif *vif)
+{
+	rtnl_lock();
+	netdev_update_features(vif->dev);
+	if (!vif->can_sg && vif->dev->mtu > ETH_DATA_LEN)
+		dev_set_mtu(vif->dev, ETH_DATA_LEN);
+	rtnl_unlock();
+}
+
+static const u8 nb_dom0_mac[ETH_ALEN] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+struct nb_vif *nb_vif_create(struct xenbus_device *xdev, domid_t domid,
+			     unsigned int handle)
+{
+	struct net_device *dev;
+	struct nb_vif *vif;
+	char name[IFNAMSIZ];
+	int err;
+
+	snprintf(name, sizeof(name), "vif%u.%u", domid, handle);
+	dev = alloc_netdev_mq(sizeof(*vif), name, NET_NAME_PREDICTABLE,
+			      ether_setup, nb_max_queues);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+
+	SET_NETDEV_DEV(dev, &xdev->dev);
+	vif = netdev_priv(dev);
+	vif->dev = dev;
+	vif->xdev = xdev;
+	vif->domid = domid;
+	vif->handle = handle;
+	vif->can_sg = true;
+	vif->ip_csum = true;
+	atomic_set(&vif->stalled_queues, 0);
+
+	vif->acct = kzalloc(sizeof(*vif->acct), GFP_KERNEL);
+	if (!vif->acct) {
+		free_netdev(dev);
+		return ERR_PTR(-ENOMEM);
+	}
+	refcount_set(&vif->acct->ref, 1);
+	vif->acct->limit = nb_max_mapped_pages;
+
+	dev->netdev_ops = &nb_netdev_ops;
+	dev->ethtool_ops = &nb_ethtool_ops;
+	dev->sysfs_groups[0] = &nb_attr_group;
+	dev->hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM |
+		NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_FRAGLIST;
+	dev->features = dev->hw_features | NETIF_F_RXCSUM;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->tx_queue_len = 0;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = XENPV_NETIF_MAX_FRAME - VLAN_ETH_HLEN;
+	netif_set_tso_max_size(dev, XENPV_NETIF_MAX_FRAME - VLAN_ETH_HLEN);
+
+	/*
+	 * The frontend owns the guest side MAC; ours only has to differ from
+	 * it and never win a bridge's address election.
+	 */
+	eth_hw_addr_set(dev, nb_dom0_mac);
+
+	netif_carrier_off(dev);
+	netif_set_real_num_tx_queues(dev, 1);
+	netif_set_real_num_rx_queues(dev, 1);
+
+	rtnl_lock();
+	err = register_netdevice(dev);
+	rtnl_unlock();
+	if (err) {
+		dev_warn(&xdev->dev, "registering %s: %d\n", name, err);
+		kfree(vif->acct);
+		free_netdev(dev);
+		return ERR_PTR(err);
+	}
+	netdev_info(dev, "created for domain %u handle %u\n", domid, handle);
+	return vif;
+}
+
+static void nb_acct_put(struct nb_acct *acct)
+{
+	if (refcount_dec_and_test(&acct->ref))
+		kfree(acct);
+}
+
+void nb_vif_destroy(struct nb_vif *vif)
+{
+	struct nb_acct *acct = vif->acct;
+
+	nb_vif_disconnect(vif);
+	unregister_netdev(vif->dev);
+	free_netdev(vif->dev);
+	nb_acct_put(acct);
+}
+
+/* ---- event channels ---- */
+
+static irqreturn_t nb_tx_irq(int irq, void *data)
+{
+	struct nb_queue *q = data;
+
+	if (RING_HAS_UNCONSUMED_REQUESTS(&q->tx)) {
+		napi_schedule(&q->napi);
+		xen_irq_lateeoi(irq, 0);
+	} else {
+		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
+	}
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t nb_rx_irq(int irq, void *data)
+{
+	struct nb_queue *q = data;
+
+	/* RX requests arrive in bulk; never report them as spurious */
+	nb_rx_kick(q);
+	xen_irq_lateeoi(irq, 0);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t nb_both_irq(int irq, void *data)
+{
+	struct nb_queue *q = data;
+
+	if (RING_HAS_UNCONSUMED_REQUESTS(&q->tx))
+		napi_schedule(&q->napi);
+	nb_rx_kick(q);
+	xen_irq_lateeoi(irq, 0);
+	return IRQ_HANDLED;
+}
+
+/* ---- queues ---- */
+
+static void nb_queue_free(struct nb_vif *vif, struct nb_queue *q)
+{
+	unsigned int i;
+
+	if (q->tx_irq > 0)
+		unbind_from_irqhandler(q->tx_irq, q);
+	if (q->rx_irq > 0)
+		unbind_from_irqhandler(q->rx_irq, q);
+	q->tx_irq = 0;
+	q->rx_irq = 0;
+
+	if (q->napi_added) {
+		napi_disable(&q->napi);
+		netif_napi_del(&q->napi);
+	}
+	if (q->rx_task)
+		kthread_stop(q->rx_task);
+	del_timer_sync(&q->credit_timer);
+	skb_queue_purge(&q->rx_queue);
+
+	if (q->pool)
+		nb_mpool_detach(q->pool);
+
+	if (q->tx.sring)
+		xenbus_unmap_ring_vfree(vif->xdev, q->tx.sring);
+	if (q->rx.sring)
+		xenbus_unmap_ring_vfree(vif->xdev, q->rx.sring);
+
+	/* keep the counters of the queue in the vif's totals */
+	for (i = 0; i < sizeof(q->st) / sizeof(unsigned long); i++)
+		((unsigned long *)&vif->gone)[i] +=
+			((unsigned long *)&q->st)[i];
+	vfree(q);
+}
+
+static int nb_bind(struct nb_queue *q, unsigned int port,
+		   irq_handler_t fn, const char *name)
+{
+	return bind_interdomain_evtchn_to_irqhandler_lateeoi(q->vif->xdev,
+							      port, fn, 0,
+							      name, q);
+}
+
+static int nb_queue_setup(struct nb_vif *vif, struct nb_queue *q,
+			  const char *path)
+{
+	struct xenbus_device *xdev = vif->xdev;
+	unsigned int tx_ref, rx_ref, tx_port, rx_port;
+	grant_ref_t gref;
+	void *addr;
+	int err;
+
+	err = xenbus_gather(XBT_NIL, path, "tx-ring-ref", "%u", &tx_ref,
+			    "rx-ring-ref", "%u", &rx_ref, NULL);
+	if (err) {
+		xenbus_dev_fatal(xdev, err, "reading %s/{tx,rx}-ring-ref", path);
+		return err;
+	}
+	if (!nb_split_evtchn ||
+	    xenbus_gather(XBT_NIL, path, "event-channel-tx", "%u", &tx_port,
+			  "event-channel-rx", "%u", &rx_port, NULL)) {
+		err = xenbus_scanf(XBT_NIL, path, "event-channel", "%u",
+				   &tx_port);
+		if (err != 1) {
+			err = err < 0 ? err : -EINVAL;
+			xenbus_dev_fatal(xdev, err, "reading %s/event-channel",
+					 path);
+			return err;
+		}
+		rx_port = tx_port;
+	}
+
+	gref = tx_ref;
+	err = xenbus_map_ring_valloc(xdev, &gref, 1, &addr);
+	if (err)
+		return err;
+	BACK_RING_INIT(&q->tx, (struct xen_netif_tx_sring *)addr,
+		       XEN_PAGE_SIZE);
+
+	gref = rx_ref;
+	err = xenbus_map_ring_valloc(xdev, &gref, 1, &addr);
+	if (err)
+		return err;
+	BACK_RING_INIT(&q->rx, (struct xen_netif_rx_sring *)addr,
+		       XEN_PAGE_SIZE);
+
+	if (nb_max_mapped_pages && nb_tx_zerocopy) {
+		q->pool = nb_mpool_create(q, vif->acct,
+					  min_t(unsigned int, NB_TX_RING_SIZE,
+						nb_max_mapped_pages));
+		if (!q->pool)
+			dev_warn(&xdev->dev,
+				 "%s: no mapping pool, TX copies\n", q->name);
+	}
+
+	q->rx_task = kthread_run(nb_rx_thread, q, "%s-rx", q->name);
+	if (IS_ERR(q->rx_task)) {
+		err = PTR_ERR(q->rx_task);
+		q->rx_task = NULL;
+		return err;
+	}
+
+	netif_napi_add(vif->dev, &q->napi, nb_tx_poll);
+	q->napi_added = true;
+	napi_enable(&q->napi);
+
+	if (tx_port == rx_port) {
+		snprintf(q->tx_irq_name, sizeof(q->tx_irq_name), "%s",
+			 q->name);
+		err = nb_bind(q, tx_port, nb_both_irq, q->tx_irq_name);
+		if (err < 0)
+			return err;
+		q->tx_irq = err;
+	} else {
+		snprintf(q->tx_irq_name, sizeof(q->tx_irq_name), "%s-tx",
+			 q->name);
+		err = nb_bind(q, tx_port, nb_tx_irq, q->tx_irq_name);
+		if (err < 0)
+			return err;
+		q->tx_irq = err;
+		snprintf(q->rx_irq_name, sizeof(q->rx_irq_name), "%s-rx",
+			 q->name);
+		err = nb_bind(q, rx_port, nb_rx_irq, q->rx_irq_name);
+		if (err < 0)
+			return err;
+		q->rx_irq = err;
+	}
+	return 0;
+}
+
+int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
+		   const char *const *paths)
+{
+	struct nb_queue *q;
+	unsigned int i;
+	int err;
+
+	vif->queues = kcalloc(nr_queues, sizeof(*vif->queues), GFP_KERNEL);
+	if (!vif->queues)
+		return -ENOMEM;
+
+	for (i = 0; i < nr_queues; i++) {
+		q = vzalloc(sizeof(*q));
+		if (!q) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		q->vif = vif;
+		q->id = i;
+		snprintf(q->name, sizeof(q->name), "%s-q%u", vif->dev->name, i);
+		spin_lock_init(&q->tx_rsp_lock);
+		skb_queue_head_init(&q->rx_queue);
+		init_waitqueue_head(&q->rx_wq);
+		timer_setup(&q->credit_timer, nb_credit_timer_fn, 0);
+		q->credit_bytes = ~0ULL;
+		q->rx_progress = jiffies;
+		vif->queues[i] = q;
+		vif->nr_queues = i + 1;
+
+		err = nb_queue_setup(vif, q, paths[i]);
+		if (err) {
+			xenbus_dev_fatal(vif->xdev, err, "connecting %s",
+					 paths[i]);
+			goto fail;
+		}
+	}
+
+	clear_bit(0, &vif->disabled);
+	atomic_set(&vif->stalled_queues, 0);
+	rtnl_lock();
+	netif_set_real_num_tx_queues(vif->dev, nr_queues);
+	netif_set_real_num_rx_queues(vif->dev, nr_queues);
+	rtnl_unlock();
+	nb_vif_update_features(vif);
+
+	/* publish the queues to the xmit path */
+	smp_store_release(&vif->nr_active, nr_queues);
+	netif_carrier_on(vif->dev);
+	netif_tx_wake_all_queues(vif->dev);
+	netdev_info(vif->dev, "connected: %u queue(s), %s event channels, sg %d gso %d/%d csum %d/%d\n",
+		    nr_queues,
+		    vif->queues[0]->rx_irq ? "split" : "shared",
+		    vif->can_sg, vif->gso_v4, vif->gso_v6, vif->ip_csum,
+		    vif->ipv6_csum);
+
+	/* the frontend may have queued work before we bound the ports */
+	for (i = 0; i < nr_queues; i++) {
+		napi_schedule(&vif->queues[i]->napi);
+		nb_rx_kick(vif->queues[i]);
+	}
+	return 0;
+
+fail:
+	nb_vif_disconnect(vif);
+	return err;
+}
+
+void nb_vif_disconnect(struct nb_vif *vif)
+{
+	unsigned int i, n = vif->nr_queues;
+
+	if (!vif->queues)
+		return;
+
+	netif_carrier_off(vif->dev);
+	WRITE_ONCE(vif->nr_active, 0);
+	synchronize_net();
+
+	for (i = 0; i < n; i++)
+		if (vif->queues[i])
+			nb_queue_free(vif, vif->queues[i]);
+	kfree(vif->queues);
+	vif->queues = NULL;
+	vif->nr_queues = 0;
+	netdev_info(vif->dev, "disconnected, %d guest page(s) still mapped\n",
+		    atomic_read(&vif->acct->mapped));
+}
+
+void nb_vif_set_rate(struct nb_vif *vif, u64 bytes, u32 usec)
+{
+	unsigned int i, n = READ_ONCE(vif->nr_active);
+
+	for (i = 0; i < n; i++) {
+		struct nb_queue *q = vif->queues[i];
+
+		napi_disable(&q->napi);
+		q->credit_bytes = usec ? bytes : ~0ULL;
+		q->credit_usec = usec;
+		q->credit_left = q->credit_bytes;
+		q->credit_until = jiffies;
+		napi_enable(&q->napi);
+		napi_schedule(&q->napi);
+	}
+}
+
+/*
+ * The frontend broke the ring protocol: stop trusting it.  One log line per
+ * vif and connection; traffic stops until the frontend reconnects.
+ */
+void nb_vif_untrusted(struct nb_vif *vif, struct nb_queue *q,
+		      const char *why)
+{
+	if (test_and_set_bit(0, &vif->disabled))
+		return;
+	netif_carrier_off(vif->dev);
+	netdev_err(vif->dev, "domain %u queue %u: %s; vif disabled until the frontend reconnects\n",
+		   vif->domid, q->id, why);
+}
