@@ -123,3 +123,4 @@ module_exit(nb_exit);
 
 MODULE_DESCRIPTION("Xen paravirtual network backend (xenpv)");
 MODULE_LICENSE("GPL");
+MODULE_ALIAS("xen-backend:vif");
