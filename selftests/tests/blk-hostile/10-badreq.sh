@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+# Malformed requests from a userspace frontend (blkhostile) each get an
+# error response; valid I/O before and after them still works; dom0 and
+# the backend stay up.
+. /xenpv/tests/blk-hostile/lib.sh
+
+if ! guest_create bh1 vif=none; then
+	not_ok "hostile guest boots"
+	return
+fi
+ok "hostile guest boots"
+id=$(guest_domid bh1)
+check "guest frontend unbound, gntalloc and evtchn present" hostile_prepare bh1
+is "backend is Closed after the kernel frontend left" \
+	"$(backend_state "$id" vbd 51712)" 6
+
+out=$(GEXEC_TIMEOUT=120 gexec bh1 'blkhostile 51712 badreq'); rc=$?
+echo "$out" | sed 's/^/# /'
+is "blkhostile badreq: every check passed" "$rc" 0
+is "backend still Connected after the malformed requests" \
+	"$(backend_state "$id" vbd 51712)" 4
+if xenpv_backend; then
+	bad=$(bk_stat "$id" 51712 bad_req)
+	diag "statistics/bad_req = $bad"
+	check "statistics/bad_req counts the rejected requests (>= 17)" \
+		test "${bad:-0}" -ge 17
+	check "statistics/rd_req and wr_req count the valid I/O" \
+		test "$(bk_stat "$id" 51712 rd_req)" -ge 2 -a \
+		"$(bk_stat "$id" 51712 wr_req)" -ge 2
+fi
+check "no kernel warning in dom0" sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops"'
+
+guest_destroy bh1
+check "hostile guest destroyed" _guest_gone bh1
+check "backend device gone" wait_for 30 sh -c \
+	"! test -e /sys/bus/xen-backend/devices/vbd-$id-51712"
+if xenpv_backend; then
+	is "no grant left mapped by xenpv_blkback" "$(bk_mapped_total)" 0
+fi

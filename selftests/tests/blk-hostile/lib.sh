@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the blk-hostile and blk-teardown suites (functions only;
+# not a test: the lab runs only the NN-*.sh files).
+
+# sysfs directory of a vbd backend device: bk_sysfs DOMID DEVID
+bk_sysfs() { echo "/sys/bus/xen-backend/devices/vbd-$1-$2"; }
+
+# bk_stat DOMID DEVID NAME: a statistics/ counter (empty when absent)
+bk_stat() { cat "$(bk_sysfs "$1" "$2")/statistics/$3" 2>/dev/null; }
+
+# module-wide count of grant mappings held by xenpv_blkback
+bk_mapped_total() {
+	cat /sys/module/xenpv_blkback/parameters/mapped_grants 2>/dev/null
+}
+
+# hostile_prepare NAME: in guest NAME, take xvda (51712) away from the
+# kernel frontend and load what blkhostile needs.
+hostile_prepare() {
+	gexec "$1" 'modprobe xen-gntalloc 2>/dev/null; modprobe xen-evtchn 2>/dev/null
+		d=/sys/bus/xen/devices/vbd-51712
+		[ -e $d/driver ] && echo vbd-51712 >$d/driver/unbind
+		test ! -e $d/driver && test -c /dev/xen/gntalloc && test -c /dev/xen/evtchn'
+}
+
+xenpv_backend() { [ "$XENPV_BLKBACK" = xenpv ]; }
