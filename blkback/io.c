@@ -474,7 +474,9 @@ void xbb_dispatch(struct xbb_ring *ring, struct xbb_req *req,
 
 	if (!err && req->write && be->readonly)
 		err = -EROFS;
-	if (!err && !xenpv_blkif_range_ok(req->sector, req->nsect, be->sectors))
+	/* a pure flush (no segment) names no sectors */
+	if (!err && req->nseg &&
+	    !xenpv_blkif_range_ok(req->sector, req->nsect, be->sectors))
 		err = -ERANGE;
 	if (!err && be->lbs_sectors > 1) {
 		unsigned int i;

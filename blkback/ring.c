@@ -134,7 +134,8 @@ void xbb_ring_work(struct work_struct *work)
 		xbb_push(ring);
 	}
 
-	if (test_and_clear_bit(XBB_RING_EOI, &ring->flags))
+	if (test_and_clear_bit(XBB_RING_EOI, &ring->flags) &&
+	    !test_bit(XBB_RING_STOPPING, &ring->flags))
 		xen_irq_lateeoi(ring->irq, took ? 0 : XEN_EOI_FLAG_SPURIOUS);
 }
 
@@ -267,6 +268,8 @@ int xbb_ring_start(struct xbb_ring *ring, grant_ref_t *refs,
 	if (err < 0)
 		goto fail_pool;
 	ring->irq = err;
+	/* requests may already be waiting: look once without an event */
+	queue_work(xbb_wq, &ring->work);
 	return 0;
 
 fail_pool:
@@ -291,12 +294,13 @@ void xbb_ring_stop(struct xbb_ring *ring)
 	if (!ring->sring)
 		return;
 
+	/* no intake and no late EOI from here on; then the irq can go */
+	set_bit(XBB_RING_STOPPING, &ring->flags);
+	flush_work(&ring->work);
 	if (ring->irq) {
 		unbind_from_irqhandler(ring->irq, ring);
 		ring->irq = 0;
 	}
-	set_bit(XBB_RING_STOPPING, &ring->flags);
-	flush_work(&ring->work);	/* an intake pass in progress ends */
 
 	while (!wait_event_timeout(ring->drain_wq,
 				   !atomic_read(&ring->inflight), 10 * HZ))
