@@ -551,6 +551,11 @@ static int nl_pair_create(struct nl_pair *pair, unsigned int index)
 		if (err)
 			unregister_netdevice(pair->bridged);
 	}
+	if (!err) {
+		/* No carrier until both ends are up (see nl_open()). */
+		netif_carrier_off(pair->bridged);
+		netif_carrier_off(pair->local);
+	}
 	rtnl_unlock();
 	if (err) {
 		pr_err("cannot register nlbr%u/nl%u: %d\n", index, index, err);

@@ -15,6 +15,7 @@ for g in nlg1 nlg2; do
 	fi
 done
 ok "guests nlg1 and nlg2 boot"
+check "jumbo MTU 9000 along nlg1/nlg2 -> xenbr0 -> netloop" nl_jumbo 9000 nlg1 nlg2
 echo "$(nl_vif nlg1) $(nl_vif nlg2)" >"$NL_RUN/vifs"
 check "nlg1 pings dom0 on nl0" gexec nlg1 'ping -c 3 -W 5 192.0.2.1 >/dev/null'
 check "dom0 pings nlg2 from nl0" ping -c 3 -W 5 192.0.2.12
@@ -40,7 +41,7 @@ c1=$(nl_counter copied_frames)
 cb1=$(nl_counter copied_bytes)
 diag "copied_frames $c0 -> $c1, copied_bytes $cb0 -> $cb1, passed_frames $(nl_counter passed_frames)"
 check "guest frames holding mapped pages were copied ($c0 -> $c1)" [ "$c1" -gt "$c0" ]
-check "copied bytes account for the transfer" [ $((cb1 - cb0)) -ge 8388608 ]
+check "copied bytes cover at least half of the transfer" [ $((cb1 - cb0)) -ge 4194304 ]
 
 gexec nlg1 'rm -f /run/rdy; netflood tcp-recv 5202 -m 150 -r /run/rdy >/run/r.out 2>&1 &' >/dev/null
 wait_for 20 gexec nlg1 'test -e /run/rdy'

@@ -13,8 +13,17 @@ nl_counter() { cat "/sys/class/net/${2:-nl0}/netloop/$1" 2>/dev/null || echo -1;
 
 # nl_attach: dom0's address moves from xenbr0 onto netloop's local end nl0,
 # the bridged end nlbr0 joins xenbr0 (what the README tells users to do).
+# xenbr0 keeps no address but would still answer ARP for 192.0.2.1 (Linux
+# answers for any local address on any interface), and frames sent to its
+# MAC would reach dom0's stack without crossing netloop: arp_ignore=1
+# makes it answer only for its own addresses.
 nl_attach() {
 	ip addr del "$NL_ADDR" dev xenbr0 2>/dev/null
+	echo 1 >/proc/sys/net/ipv4/conf/xenbr0/arp_ignore
+	if [ -s "$NL_RUN/mtu" ]; then
+		ip link set nlbr0 mtu "$(cat "$NL_RUN/mtu")"
+		ip link set nl0 mtu "$(cat "$NL_RUN/mtu")"
+	fi
 	ip link set nlbr0 master xenbr0 &&
 		ip link set nlbr0 up &&
 		ip link set nl0 up &&
@@ -29,6 +38,15 @@ nl_detach() {
 	fi
 	ip addr show dev xenbr0 | grep -q "inet ${NL_ADDR%/*}/" ||
 		ip addr add "$NL_ADDR" dev xenbr0
+	echo 0 >/proc/sys/net/ipv4/conf/xenbr0/arp_ignore
+}
+
+# nl_flush_guests NAME...: forget dom0's old MAC in the guests' ARP caches
+nl_flush_guests() {
+	local g
+	for g in "$@"; do
+		gexec "$g" 'ip neigh flush dev eth0' >/dev/null
+	done
 }
 
 nl_vif() { echo "vif$(guest_domid "$1").0"; }
@@ -39,8 +57,7 @@ nl_vif() { echo "vif$(guest_domid "$1").0"; }
 #                  pending TX request is a granted page not yet released.
 vif_mapped() {
 	local vif=$1 f n=0 v
-	for f in /sys/class/net/"$vif"/xenpv/tx_mapped_pages \
-		 /sys/class/net/"$vif"/tx_mapped_pages; do
+	for f in /sys/class/net/"$vif"/xenpv/tx_mapped_pages; do
 		[ -r "$f" ] && { cat "$f"; return 0; }
 	done
 	for f in /sys/kernel/debug/xen-netback/"$vif"/io_ring_q*; do
@@ -74,8 +91,7 @@ settle_time() {
 # vif_mapped_bound VIF: the most the backend may hold (per the driver).
 vif_mapped_bound() {
 	local vif=$1 f q
-	for f in /sys/class/net/"$vif"/xenpv/tx_mapped_max \
-		 /sys/module/xenpv_netback/parameters/max_mapped_pages; do
+	for f in /sys/class/net/"$vif"/xenpv/tx_mapped_pages_max; do
 		[ -r "$f" ] && { cat "$f"; return 0; }
 	done
 	# xen-netback: MAX_PENDING_REQS (= TX ring size, 256) per queue
@@ -107,6 +123,24 @@ kmsg_bad() {
 	kmsg_since "$1" | grep -E "BUG|WARNING|Oops|general protection|refcount_t|waiting for .* to become free|leak|list_(add|del) corruption"
 }
 
+# nl_jumbo MTU GUEST...: MTU on the guests' eth0, their vifs, xenbr0 and
+# both netloop ends.  xenpv_netback maps (zero copy) only frames with more
+# than tx_map_min_bytes (2048) past the head: 1500-byte frames are copied
+# by the backend itself and would never reach netloop as foreign pages.
+nl_jumbo() {
+	local mtu=$1 g
+	shift
+	echo "$mtu" >"$NL_RUN/mtu"
+	for g in "$@"; do
+		ip link set "$(nl_vif "$g")" mtu "$mtu" || return 1
+		gexec "$g" "ip link set eth0 mtu $mtu" >/dev/null || return 1
+	done
+	if [ -e /sys/class/net/nl0 ]; then
+		ip link set nlbr0 mtu "$mtu" && ip link set nl0 mtu "$mtu" || return 1
+	fi
+	ip link set xenbr0 mtu "$mtu"
+}
+
 nl_sums_match() {
 	local r=${1%%|*} s=${1#*|}
 	[ -n "$(field sum "$s")" ] && [ "$(field sum "$r")" = "$(field sum "$s")" ] &&
@@ -116,7 +150,8 @@ nl_sums_match() {
 # flood_run MODE: the issue-5 scenario.  nlg1 floods UDP at full rate for
 # FLOOD_SECS (30) to a dom0 socket (big SO_RCVBUF) whose reader is stopped;
 # meanwhile nlg2 sends 4 MiB over TCP to dom0 and the vif's mapped-page
-# count is sampled.  MODE names the setup (netloop: dom0's address on nl0;
+# count is sampled.  Datagrams are FLOOD_SIZE (8000) bytes, one jumbo frame
+# each (see nl_jumbo), so that the backend maps them.  MODE names the setup (netloop: dom0's address on nl0;
 # bridge: on xenbr0).  Emits TAP lines and writes the figures to
 # $NL_RUN/flood-MODE.
 flood_run() {
@@ -138,7 +173,7 @@ flood_run() {
 	spid=$!
 
 	( GEXEC_TIMEOUT=$((secs + 60)) gexec nlg1 \
-		"netflood udp-send 192.0.2.1 5300 $secs 1400" >"$NL_RUN/flood-$mode.out" 2>&1 ) &
+		"netflood udp-send 192.0.2.1 5300 $secs ${FLOOD_SIZE:-8000}" >"$NL_RUN/flood-$mode.out" 2>&1 ) &
 	fpid=$!
 	sleep 2
 	gexec nlg2 'rm -f /run/t.out; netflood tcp-send 192.0.2.1 5301 4194304 11 >/run/t.out 2>&1 &' >/dev/null
