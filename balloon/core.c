@@ -25,6 +25,7 @@
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/oom.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/delay.h>
@@ -43,6 +44,9 @@
 #include "xpb.h"
 
 #define XPB_MIN_BACKOFF_MS	20
+/* Pages handed back per OOM notification, and how long to keep off. */
+#define XPB_OOM_PAGES		256
+#define XPB_OOM_HOLD		(10 * HZ)
 #define XPB_PAGES_PER_MB	(1UL << (20 - PAGE_SHIFT))
 
 /*
@@ -513,6 +517,7 @@ void xpb_work_fn(struct work_struct *work)
 	if (READ_ONCE(xpb.stopping))
 		return;
 
+	mutex_lock(&xpb.engine_lock);
 	cur = xpb_hv_pages(XENMEM_current_reservation);
 	if (cur > 0)
 		WRITE_ONCE(xpb.cur_pages, cur);
@@ -523,18 +528,65 @@ void xpb_work_fn(struct work_struct *work)
 	step = xpb_step(xpb.cur_pages, xpb.target_pages, xpb_batch(), &grow);
 	if (!step) {
 		xpb.backoff_ms = 0;
-		return;
+		goto out;
 	}
 
-	moved = grow ? xpb_grow_step(step) : xpb_shrink(step);
+	/* Right after an OOM rescue, shrinking would only cause the next. */
+	if (!grow && time_before(jiffies, READ_ONCE(xpb.oom_hold_until)))
+		moved = 0;
+	else
+		moved = grow ? xpb_grow_step(step) : xpb_shrink(step);
 	if (moved > 0) {
 		WRITE_ONCE(xpb.cur_pages,
 			   grow ? xpb.cur_pages + moved : xpb.cur_pages - moved);
 		xpb.backoff_ms = 0;
 		queue_delayed_work(xpb.wq, &xpb.work, 0);
-		return;
+		goto out;
 	}
 	xpb_retry_later();
+out:
+	mutex_unlock(&xpb.engine_lock);
+}
+
+/*
+ * The OOM killer is about to pick a victim.  If we hold pages and Xen
+ * lets us have them back (it will not when the toolstack also lowered the
+ * maximum reservation), a few of them save a process; shrinking then
+ * pauses for a while.  trylock: the worker may itself be allocating.
+ */
+static int xpb_oom_notify(struct notifier_block *nb, unsigned long unused,
+			  void *parm)
+{
+	unsigned long *freed = parm;
+	long got;
+
+	if (!mutex_trylock(&xpb.engine_lock))
+		return NOTIFY_OK;
+	got = xpb_grow(XPB_OOM_PAGES);
+	mutex_unlock(&xpb.engine_lock);
+	if (got <= 0)
+		return NOTIFY_OK;
+
+	*freed += got;
+	WRITE_ONCE(xpb.oom_pages, xpb.oom_pages + got);
+	WRITE_ONCE(xpb.oom_hold_until, jiffies + XPB_OOM_HOLD);
+	pr_warn_ratelimited("out of memory: took %ld pages back from Xen, no shrinking for %d s\n",
+			    got, XPB_OOM_HOLD / HZ);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block xpb_oom_nb = {
+	.notifier_call = xpb_oom_notify,
+};
+
+int xpb_oom_register(void)
+{
+	return register_oom_notifier(&xpb_oom_nb);
+}
+
+void xpb_oom_unregister(void)
+{
+	unregister_oom_notifier(&xpb_oom_nb);
 }
 
 /*
@@ -545,7 +597,9 @@ void xpb_work_fn(struct work_struct *work)
 unsigned long xpb_give_back_all(unsigned int tries)
 {
 	unsigned int delay = XPB_MIN_BACKOFF_MS, n = 0;
+	unsigned long left;
 
+	mutex_lock(&xpb.engine_lock);
 	while (READ_ONCE(xpb.nr_released)) {
 		unsigned long before = xpb.nr_released;
 		unsigned long step = min_t(unsigned long, before, XPB_BATCH_MAX);
@@ -564,7 +618,9 @@ unsigned long xpb_give_back_all(unsigned int tries)
 		msleep(delay);
 		delay = xpb_next_backoff(delay, XPB_MIN_BACKOFF_MS, 1000);
 	}
-	return xpb.nr_released;
+	left = xpb.nr_released;
+	mutex_unlock(&xpb.engine_lock);
+	return left;
 }
 
 /* ---------------------------------------------------------------------------
@@ -576,6 +632,7 @@ int xpb_core_init(void)
 	unsigned long ceil;
 
 	spin_lock_init(&xpb.pool_lock);
+	mutex_init(&xpb.engine_lock);
 	INIT_LIST_HEAD(&xpb.released);
 	INIT_LIST_HEAD(&xpb.spare);
 	INIT_DELAYED_WORK(&xpb.work, xpb_work_fn);

@@ -209,6 +209,7 @@ XPB_ATTR(last_clamp, "%s",
 XPB_ATTR(watch_events, "%lu", READ_ONCE(xpb.watch_events));
 XPB_ATTR(pages_out, "%lu", READ_ONCE(xpb.pages_out));
 XPB_ATTR(pages_in, "%lu", READ_ONCE(xpb.pages_in));
+XPB_ATTR(oom_pages, "%lu", READ_ONCE(xpb.oom_pages));
 
 static struct attribute *xpb_attrs[] = {
 	&xpb_attr_target_kb.attr,
@@ -225,6 +226,7 @@ static struct attribute *xpb_attrs[] = {
 	&xpb_attr_watch_events.attr,
 	&xpb_attr_pages_out.attr,
 	&xpb_attr_pages_in.attr,
+	&xpb_attr_oom_pages.attr,
 	NULL,
 };
 
@@ -292,11 +294,15 @@ static int __init xpb_init(void)
 	if (rc)
 		pr_warn("cannot write control/feature-balloon (%d)\n", rc);
 
+	rc = xpb_oom_register();
+	if (rc)
+		goto err_sysfs;
+
 	/* Registering fires the watch once: that reads the first target. */
 	rc = register_xenbus_watch(&xpb_watch);
 	if (rc) {
 		pr_err("cannot watch memory/target (%d)\n", rc);
-		goto err_sysfs;
+		goto err_oom;
 	}
 
 	pr_info("%llu kB now, floor %llu kB, ceiling %llu kB, growth by hotplug %s\n",
@@ -304,6 +310,8 @@ static int __init xpb_init(void)
 		xpb_kb(xpb.ceil_pages), xpb.hotplug_ok ? "on" : "off");
 	return 0;
 
+err_oom:
+	xpb_oom_unregister();
 err_sysfs:
 	xenbus_write(XBT_NIL, "control", "feature-balloon", "0");
 	sysfs_remove_group(xpb_kobj, &xpb_group);
@@ -322,6 +330,7 @@ static void __exit xpb_exit(void)
 
 	unregister_xenbus_watch(&xpb_watch);
 	xpb_core_stop();
+	xpb_oom_unregister();
 
 	left = xpb_give_back_all(50);
 	if (left)

@@ -42,6 +42,12 @@ struct xpb {
 	unsigned long hot_onlined;	/* of them onlined so far */
 	bool hot_pinned;		/* module pinned until all are online */
 
+	/*
+	 * Held while pages move (worker, OOM notifier, unload): they share
+	 * @frames and @pages.
+	 */
+	struct mutex engine_lock;
+
 	/* Worker state: written by the worker only, read anywhere. */
 	struct workqueue_struct *wq;
 	struct delayed_work work;
@@ -60,6 +66,7 @@ struct xpb {
 	unsigned int backoff_ms;
 	bool hotplug_ok;		/* online callback registered */
 	bool hot_failed;		/* last hot-add failed, do not loop */
+	unsigned long oom_hold_until;	/* jiffies: no shrinking before */
 
 	/* Statistics for sysfs. */
 	unsigned long retries;
@@ -67,6 +74,7 @@ struct xpb {
 	unsigned long watch_events;
 	unsigned long pages_out;	/* handed to Xen, total */
 	unsigned long pages_in;		/* received from Xen, total */
+	unsigned long oom_pages;	/* given back to stop an OOM kill */
 
 	xen_pfn_t *frames;
 	struct page **pages;
@@ -90,6 +98,8 @@ void xpb_work_fn(struct work_struct *work);
 void xpb_kick(void);
 long xpb_hv_pages(int op);
 unsigned long xpb_give_back_all(unsigned int tries);
+int xpb_oom_register(void);
+void xpb_oom_unregister(void);
 
 /* main.c: xenstore side effects the worker asks for */
 void xpb_report_clamp(unsigned long long req_kb, unsigned long long eff_kb,

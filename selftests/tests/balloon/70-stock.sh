@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+# On the stock Debian kernel the built-in balloon is active: xenpv_balloon
+# must refuse to load and say why.
+. /xenpv/tests/balloon/lib-balloon.sh
+
+if ! guest_create bstock memory=256 disk=none vif=none; then
+	not_ok "stock guest boots"
+	return
+fi
+ok "stock guest boots"
+check "the stock kernel's balloon is there (xen_memory0)" \
+	gexec bstock 'test -e /sys/devices/system/xen_memory/xen_memory0'
+check "insmod xenpv_balloon fails" \
+	gexec bstock '! insmod /xenpv/modules/xenpv_balloon.ko'
+is "the refusal says why" \
+	"$(gexec bstock 'dmesg | grep -c "xenpv_balloon: the kernel.s own Xen balloon driver is active.*refusing to load"')" 1
+check "nothing of it stays behind" \
+	gexec bstock '! test -e /sys/kernel/xenpv_balloon && ! grep -q xenpv_balloon /proc/modules'
+guest_destroy bstock
