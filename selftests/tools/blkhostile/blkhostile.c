@@ -13,6 +13,10 @@
  *   blkhostile DEVID hang N   N valid requests in flight, then sleep for
  *                             ever (for destroy/detach tests)
  *   blkhostile DEVID close    connect, then close cleanly
+ *   blkhostile DEVID states   bad handshakes first (no ring-ref, bad
+ *                             grant, bad event channel, ring order 9,
+ *                             1000 queues, unknown protocol), each must be
+ *                             refused; then connect, I/O, close
  *
  * Grants come from /dev/xen/gntalloc, the event channel from
  * /dev/xen/evtchn, xenstore through /dev/xen/xenbus.  Output: one line per
@@ -128,7 +132,7 @@ static void die(const char *fmt, ...)
 
 /* -- xenstore over /dev/xen/xenbus ------------------------------------ */
 
-enum { XS_READ = 2, XS_WRITE = 11, XS_ERROR = 16 };
+enum { XS_READ = 2, XS_WRITE = 11, XS_RM = 13, XS_ERROR = 16 };
 
 struct xs_hdr {
 	uint32_t type, req_id, tx_id, len;
@@ -205,6 +209,14 @@ static void xs_write(const char *dir, const char *node, const char *fmt, ...)
 	if (xs_call(XS_WRITE, path, strlen(path) + 1, val, strlen(val), NULL,
 		    0))
 		die("xenstore write %s", path);
+}
+
+static void xs_rm(const char *dir, const char *node)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, node);
+	xs_call(XS_RM, path, strlen(path) + 1, NULL, 0, NULL, 0);
 }
 
 static int be_state(void)
@@ -348,6 +360,75 @@ static void rw(uint8_t op, uint64_t id, uint64_t sector, unsigned int nseg,
 	}
 }
 
+static uint32_t ring_ref;
+static int states_first;
+
+/* Back to a fresh InitWait: frontend Closed, then Initialising. */
+static int fe_reset(void)
+{
+	static const char * const nodes[] = {
+		"ring-ref", "ring-ref0", "ring-ref1", "ring-page-order",
+		"event-channel", "multi-queue-num-queues", "protocol",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
+		xs_rm(fe, nodes[i]);
+	xs_write(fe, "state", "6");
+	if (!wait_be_state(6, 20))
+		return 0;
+	xs_write(fe, "state", "1");
+	return wait_be_state(2, 20);
+}
+
+/* Announce Initialised with a bad setup; the backend must refuse it. */
+static void refused(const char *what)
+{
+	xs_write(fe, "state", "3");
+	say(wait_be_state(5, 20), "%s: backend refuses, goes Closing (state %d)",
+	    what, be_state());
+	say(fe_reset(), "%s: backend back in InitWait after frontend reset",
+	    what);
+}
+
+/*
+ * Misbehave during the handshake, in each way in turn, before the real
+ * connection (which then must still work).
+ */
+static void do_states(void)
+{
+	say(fe_reset(), "backend in InitWait after a first reset");
+
+	refused("Initialised without ring-ref or event-channel");
+
+	xs_write(fe, "ring-ref", "%u", 0x7ffffff3u);
+	xs_write(fe, "event-channel", "%u", port);
+	refused("ring-ref never granted");
+
+	xs_write(fe, "ring-ref", "%u", ring_ref);
+	xs_write(fe, "event-channel", "%u", 4000000u);
+	refused("event-channel that does not exist");
+
+	xs_write(fe, "ring-ref", "%u", ring_ref);
+	xs_write(fe, "event-channel", "%u", port);
+	xs_write(fe, "ring-page-order", "9");
+	refused("ring-page-order 9");
+
+	xs_write(fe, "ring-ref", "%u", ring_ref);
+	xs_write(fe, "event-channel", "%u", port);
+	xs_write(fe, "multi-queue-num-queues", "1000");
+	refused("multi-queue-num-queues 1000");
+
+	xs_write(fe, "ring-ref", "%u", ring_ref);
+	xs_write(fe, "event-channel", "%u", port);
+	xs_write(fe, "protocol", "sparc-abi");
+	refused("unknown protocol");
+
+	/* Connected straight away, skipping Initialised, is accepted */
+	xs_write(fe, "state", "6");
+	wait_be_state(6, 20);
+}
+
 /* Connect as a frontend: ring, event channel, xenstore handshake. */
 static void connect_fe(const char *devid, int persistent)
 {
@@ -383,6 +464,9 @@ static void connect_fe(const char *devid, int persistent)
 		die("bind unbound port");
 	port = i;
 
+	ring_ref = ring_gref;
+	if (states_first)
+		do_states();
 	xs_write(fe, "state", "1");			/* Initialising */
 	if (!wait_be_state(2, 20))
 		die("backend not in InitWait (state %d)", be_state());
@@ -614,11 +698,12 @@ static void do_close(void)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s DEVID badreq|prod|hang N|close [persistent]\n",
+		fprintf(stderr, "usage: %s DEVID badreq|prod|hang N|close|states [persistent]\n",
 			argv[0]);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	states_first = !strcmp(argv[2], "states");
 	connect_fe(argv[1], argc > 3 && !strcmp(argv[argc - 1], "persistent"));
 
 	if (!strcmp(argv[2], "badreq"))
@@ -627,7 +712,7 @@ int main(int argc, char **argv)
 		do_prod();
 	else if (!strcmp(argv[2], "hang"))
 		do_hang(argc > 3 ? atoi(argv[3]) : 16);
-	else if (!strcmp(argv[2], "close"))
+	else if (!strcmp(argv[2], "close") || !strcmp(argv[2], "states"))
 		do_close();
 	else
 		die("unknown scenario %s", argv[2]);
