@@ -79,6 +79,9 @@ wait_for() {
 
 guest_domid() { $XL domid "$1" 2>/dev/null; }
 
+# guest_ip NAME: the address guest_create gave NAME's eth0.
+guest_ip() { echo "192.0.2.$((10 + $(_guest_index "$1")))"; }
+
 _guest_index() {
 	# a stable small number per guest name, for its IP and MAC
 	local f=/run/xenpv/guests n

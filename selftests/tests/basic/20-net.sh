@@ -12,6 +12,6 @@ check "vif$id.0 exists in dom0 and is on xenbr0" \
 is "NIC is driven by the chosen frontend ($XENPV_NETFRONT)" \
 	"$(gexec net1 'basename $(readlink /sys/class/net/eth0/device/driver)')" \
 	"$([ "$XENPV_NETFRONT" = xenpv ] && echo xenpv_netfront || echo vif)"
-gip=$(gexec net1 "ip -4 addr show eth0 | sed -n 's/.*inet \([0-9.]*\).*/\1/p'")
+gip=$(guest_ip net1)
 check "guest pings dom0" gexec net1 'ping -c 5 -W 5 192.0.2.1'
 check "dom0 pings guest ($gip)" ping -c 5 -W 5 "$gip"
