@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of the blk suite, sourced by its tests (no TAP output here).
+# The suite runs unchanged for every {xenpv,intree} blkfront x blkback
+# pair; blkverify (selftests/tools/blkverify) writes and checks the data.
+
+BV=/xenpv/bin/blkverify
+BLK_IMG=/run/xenpv/blk.img
+BLK_MB=128
+XVDA=51712	# virtual-device of xvda
+XVDB=51728	# virtual-device of xvdb
+
+# blk_guest NAME IMG: a 2-vcpu guest with IMG as its rw xvda.
+blk_guest() {
+	guest_create "$1" vcpus=2 memory=256 \
+		disk="'format=raw, vdev=xvda, access=rw, target=$2'"
+}
+
+# fe_node NAME DEVID NODE: a node of the guest's frontend vbd directory.
+fe_node() {
+	xenstore-read "/local/domain/$(guest_domid "$1")/device/vbd/$2/$3" 2>/dev/null
+}
+
+# be_node NAME DEVID NODE: a node of the dom0 backend vbd directory.
+be_node() {
+	xenstore-read "/local/domain/0/backend/vbd/$(guest_domid "$1")/$2/$3" 2>/dev/null
+}
+
+# fe_sys NAME DEVID ATTR: a sysfs attribute of xenpv_blkfront's vbd device.
+fe_sys() {
+	gexec "$1" "cat /sys/bus/xen/devices/vbd-$2/$3"
+}
+
+xenpv_front() { [ "$XENPV_BLKFRONT" = xenpv ]; }
+
+# guest_clean NAME: the guest kernel logged no oops, BUG or warning splat.
+guest_clean() {
+	! gexec "$1" 'dmesg' | grep -Eq 'BUG:|Oops|WARNING:|Call Trace'
+}

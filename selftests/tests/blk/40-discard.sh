@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+# Discard: blkdiscard of a range zeroes it and frees its blocks in the
+# backing file (the loop device punches holes), and leaves its
+# neighbours alone.
+. /xenpv/tests/blk/00-lib.sh
+
+if [ "$(be_node blk $XVDA feature-discard)" != 1 ]; then
+	skip "blkdiscard zeroes the range" "backend offers no discard"
+	return
+fi
+# 18 MiB of pattern at 63 MiB; discard the middle 16 MiB (64..80 MiB)
+gexec blk "$BV write /dev/xvda 41 $((63 * 256)) $((18 * 256)) --fsync" >/dev/null
+check "pattern around 64 MiB is in the backing file" \
+	$BV verify "$BLK_IMG" 41 $((63 * 256)) $((18 * 256))
+used0=$(du -k "$BLK_IMG" | cut -f1)
+check "blkdiscard of 16 MiB at 64 MiB succeeds in the guest" \
+	gexec blk 'blkdiscard -o 67108864 -l 16777216 /dev/xvda'
+is "the range reads back as zeroes in the guest" \
+	"$(gexec blk 'dd if=/dev/xvda bs=1M skip=64 count=16 iflag=direct 2>/dev/null | tr -d "\000" | wc -c')" 0
+is "the range is zeroes in the backing file" \
+	"$(dd if="$BLK_IMG" bs=1M skip=64 count=16 2>/dev/null | tr -d '\000' | wc -c)" 0
+used1=$(du -k "$BLK_IMG" | cut -f1)
+diag "backing file uses ${used0} KiB before, ${used1} KiB after"
+check "the backing file gave back at least 15 MiB" test $((used0 - used1)) -ge $((15 * 1024))
+check "the MiB before the range is intact" $BV verify "$BLK_IMG" 41 $((63 * 256)) 256
+check "the MiB after the range is intact" $BV verify "$BLK_IMG" 41 $((80 * 256)) 256
+if xenpv_front; then
+	ds=$(fe_sys blk $XVDA statistics/ds_req)
+	check "discard requests reached the ring (ds_req=$ds)" test "$ds" -gt 0
+fi
