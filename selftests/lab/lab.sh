@@ -7,7 +7,8 @@
 #   lab.sh images                       build modules, tools and images
 #   lab.sh run SUITE [--blkfront X] [--blkback X] [--netfront X]
 #                    [--netback X] [--guest-kernel stock|nobal]
-#                    [--timeout S] [--no-build]
+#                    [--timeout S] [--no-build] [--arg KEY=VALUE]
+#       (--arg adds xenpv.KEY=VALUE to dom0's command line)
 #   lab.sh demo                         what `make lab` shows
 set -e
 . "$(dirname "$0")/common.sh"
@@ -164,6 +165,7 @@ run | demo)
 	blkback=$(default_choice "$XENPV_TOP/blkback/xenpv_blkback.ko" xen-backend:vbd)
 	netback=$(default_choice "$XENPV_TOP/netback/xenpv_netback.ko" xen-backend:vif)
 	tmo=${XENPV_LAB_TIMEOUT:-900}
+	extra_args=
 	build=1
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -174,6 +176,7 @@ run | demo)
 		--guest-kernel) GUEST_KERNEL=$2; shift ;;
 		--timeout) tmo=$2; shift ;;
 		--no-build) build=0 ;;
+		--arg) extra_args="$extra_args xenpv.$2"; shift ;;
 		*) die "unknown option $1" ;;
 		esac
 		shift
@@ -188,7 +191,7 @@ run | demo)
 	take_slot
 	log "booting Xen: $tag (log: $logf)"
 	t0=$(date +%s)
-	run_qemu "$logf" "$tmo" "xenpv.suite=$suite xenpv.blkfront=$blkfront xenpv.blkback=$blkback xenpv.netfront=$netfront xenpv.netback=$netback xenpv.guestkernel=$GUEST_KERNEL"
+	run_qemu "$logf" "$tmo" "xenpv.suite=$suite xenpv.blkfront=$blkfront xenpv.blkback=$blkback xenpv.netfront=$netfront xenpv.netback=$netback xenpv.guestkernel=$GUEST_KERNEL$extra_args"
 	log "lab run took $(($(date +%s) - t0)) s"
 	report "$logf" "$tag"
 	;;

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`: the same workloads for dom0 natively, the in-tree pair and
+# the xenpv pair (where both xenpv ends drive devices), in one lab run so
+# the ratios compare like with like.  Figures are `# BENCH` lines that
+# selftests/bench/bench.sh turns into the table; the TAP lines only say
+# that each workload ran and moved data.
+B=/xenpv/bin/xpvbench
+SECS=${BENCH_SECS:-5}
+img=/run/xenpv/bench.img
+
+bench() { # bench PAIR KEY UNIT VALUE
+	echo "# BENCH $1 $2 $3 $4"
+}
+
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+
+disk_workloads() { # disk_workloads PAIR RUNNER DEV
+	local pair=$1 run=$2 dev=$3 w out
+	for w in "read 1048576 1 seq-read-1M MB/s mbps" \
+		 "write 1048576 1 seq-write-1M MB/s mbps" \
+		 "randread 4096 1 rand-read-4k-qd1 IOPS iops" \
+		 "randwrite 4096 1 rand-write-4k-qd1 IOPS iops" \
+		 "randread 4096 32 rand-read-4k-qd32 IOPS iops" \
+		 "randwrite 4096 32 rand-write-4k-qd32 IOPS iops"; do
+		set -- $w
+		out=$($run "$B disk $dev $1 $2 $3 $SECS")
+		if [ -n "$(echo "$out" | field "$6")" ]; then
+			ok "bench $pair $4 ran"
+			bench "$pair" "$4" "$5" "$(echo "$out" | field "$6")"
+		else
+			not_ok "bench $pair $4 ran"
+			diag "$out"
+		fi
+	done
+}
+
+in_dom0() { sh -c "$1" 2>&1; }
+
+load_backends() { # load_backends xenpv|intree
+	rmmod xen_blkback xen_netback xenpv_blkback xenpv_netback 2>/dev/null
+	if [ "$1" = xenpv ]; then
+		insmod /xenpv/modules/xenpv_blkback.ko && insmod /xenpv/modules/xenpv_netback.ko
+	else
+		modprobe xen-blkback && modprobe xen-netback
+	fi
+}
+
+# bench.sh passes xenpv.benchpairs=intree,xenpv once all four xenpv
+# drivers drive devices.
+pairs=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchpairs=//p' | tr , ' ')
+pairs=${pairs:-intree}
+
+# --- dom0 native: the same image through a loop device, TCP over veth ---
+rm -f "$img"
+dd if=/dev/zero of="$img" bs=1M count=256 2>/dev/null
+loop=$(losetup -f --show "$img")
+disk_workloads native in_dom0 "$loop"
+losetup -d "$loop"
+ip netns add bn 2>/dev/null
+ip link add bv0 type veth peer name bv1
+ip link set bv1 netns bn
+ip addr add 198.51.100.1/24 dev bv0
+ip link set bv0 up
+ip netns exec bn ip addr add 198.51.100.2/24 dev bv1
+ip netns exec bn ip link set bv1 up
+ip netns exec bn ip link set lo up
+ip netns exec bn $B tcp-recv 5001 >/run/xenpv/rx.out 2>&1 &
+out=$($B tcp-send 198.51.100.2 5001 $SECS 2>&1)
+wait
+v=$(field mbps </run/xenpv/rx.out)
+if [ -n "$v" ]; then
+	ok "bench native tcp over veth ran"
+	bench native tcp-to-dom0 MB/s "$v"
+	bench native tcp-from-dom0 MB/s "$v"
+else
+	not_ok "bench native tcp over veth ran"
+	diag "$out $(cat /run/xenpv/rx.out)"
+fi
+rtt=$(ip netns exec bn ping -c 20 -i 0.2 198.51.100.1 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+[ -n "$rtt" ] && bench native ping-rtt ms "$rtt"
+ip link del bv0
+ip netns del bn
+
+# --- guests: each pair in turn ---
+for pair in $pairs; do
+	load_backends "$pair" || { not_ok "bench $pair: backends load"; continue; }
+	rm -f "$img"
+	dd if=/dev/zero of="$img" bs=1M count=256 2>/dev/null
+	if ! guest_create "b$pair" extra="xenpv.blkfront=$pair xenpv.netfront=$pair" \
+		disk="'format=raw, vdev=xvda, access=rw, target=$img'"; then
+		not_ok "bench $pair: guest boots"
+		continue
+	fi
+	in_guest() { gexec "b$pair" "$1"; }
+	disk_workloads "$pair" in_guest /dev/xvda
+	gip=$(guest_ip "b$pair")
+	# guest -> dom0
+	$B tcp-recv 5002 >/run/xenpv/rx.out 2>&1 &
+	gexec "b$pair" "$B tcp-send 192.0.2.1 5002 $SECS" >/dev/null
+	wait
+	v=$(field mbps </run/xenpv/rx.out)
+	[ -n "$v" ] && ok "bench $pair tcp-to-dom0 ran" || not_ok "bench $pair tcp-to-dom0 ran"
+	bench "$pair" tcp-to-dom0 MB/s "$v"
+	# dom0 -> guest
+	gexec "b$pair" "$B tcp-recv 5003 >/run/rx.out 2>&1 &" >/dev/null
+	$B tcp-send "$gip" 5003 $SECS >/dev/null 2>&1
+	sleep 1
+	v=$(gexec "b$pair" 'cat /run/rx.out' | field mbps)
+	[ -n "$v" ] && ok "bench $pair tcp-from-dom0 ran" || not_ok "bench $pair tcp-from-dom0 ran"
+	bench "$pair" tcp-from-dom0 MB/s "$v"
+	rtt=$(ping -c 20 -i 0.2 "$gip" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+	[ -n "$rtt" ] && bench "$pair" ping-rtt ms "$rtt"
+	guest_destroy "b$pair"
+done
