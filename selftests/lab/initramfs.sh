@@ -128,9 +128,31 @@ cp -a "$XENPV_TOP/selftests/tests/." "$d/xenpv/tests/"
 cp "$pkgroot/boot/vmlinuz-$XENPV_KVER" "$d/boot/vmlinuz"
 cp "$out/domU.cpio.gz" "$d/boot/domU.cpio.gz"
 if [ -n "$XENPV_NOBAL_DIR" ] && [ -f "$XENPV_NOBAL_DIR/vmlinuz" ]; then
+	# The nobal guest (selftests/lab/guest-kernel.sh): its own initramfs
+	# with the guest modules built against that kernel, from a copy of
+	# the sources so the stock-kernel builds stay as they are.
+	nb=$out/nobal-src
+	rm -rf "$nb"
+	mkdir -p "$nb"
+	cp -a "$XENPV_TOP/include" "$XENPV_TOP/frontend" "$XENPV_TOP/balloon" "$nb/"
+	find "$nb" -name '*.ko' -o -name '*.o' -o -name '.*.cmd' | xargs rm -f
+	ng=$out/domU-nobal.root
+	base_tree "$ng"
+	mkdir -p "$ng/xenpv/modules-nobal"
+	for dir in frontend/blkfront frontend/netfront balloon; do
+		if make -s -C "$(cat "$XENPV_NOBAL_DIR/build")" M="$nb/$dir" modules \
+				>"$out/nobal-build-${dir##*/}.log" 2>&1; then
+			cp "$nb/$dir"/*.ko "$ng/xenpv/modules-nobal/"
+		else
+			log "WARNING: $dir does not build for the nobal kernel"
+		fi
+	done
+	cp -a "$ng/xenpv/modules-nobal/." "$ng/xenpv/modules/"
+	cp "$lab/domu-init" "$ng/init"
+	chmod +x "$ng/init"
+	pack "$ng" "$d/boot/domU-nobal.cpio.gz"
 	cp "$XENPV_NOBAL_DIR/vmlinuz" "$d/boot/vmlinuz-nobal"
-	[ -f "$XENPV_NOBAL_DIR/domU.cpio.gz" ] &&
-		cp "$XENPV_NOBAL_DIR/domU.cpio.gz" "$d/boot/domU-nobal.cpio.gz"
+	rm -rf "$ng" "$nb"
 fi
 pack "$d" "$out/dom0.cpio.gz"
 zcat "$pkgroot/boot/xen-$XEN_VER-amd64.gz" >"$out/xen.elf"

@@ -185,6 +185,19 @@ run | demo)
 	if [ $build = 1 ] || [ ! -f "$img/dom0.cpio.gz" ]; then
 		images
 	fi
+	# Say plainly which drivers this run uses, and why not xenpv's.
+	for d in blkfront:frontend/blkfront:xen:vbd netfront:frontend/netfront:xen:vif \
+		 blkback:blkback:xen-backend:vbd netback:netback:xen-backend:vif; do
+		role=${d%%:*}
+		rest=${d#*:}
+		choice=${!role}
+		why=
+		if [ "$choice" = intree ] &&
+		   [ "$(default_choice "$XENPV_TOP/${rest%%:*}/xenpv_$role.ko" "${rest#*:}")" = intree ]; then
+			why=" (xenpv_$role does not drive devices yet)"
+		fi
+		log "$role: $([ "$choice" = xenpv ] && echo "xenpv_$role" || echo "in-tree driver")$why"
+	done
 	tag="$suite blkfront=$blkfront blkback=$blkback netfront=$netfront netback=$netback"
 	[ "$GUEST_KERNEL" = stock ] || tag="$tag guest=$GUEST_KERNEL"
 	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL.log
