@@ -152,6 +152,7 @@ void xbf_minors_release(unsigned int first, unsigned int count);
 /* ring.c */
 int xbf_rings_setup(struct xbf_info *info);
 void xbf_rings_teardown(struct xbf_info *info, bool requeue);
+unsigned int xbf_rings_in_flight(struct xbf_info *info);
 blk_status_t xbf_queue_rq(struct blk_mq_hw_ctx *hctx,
 			  const struct blk_mq_queue_data *bd);
 void xbf_commit_rqs(struct blk_mq_hw_ctx *hctx);

@@ -509,7 +509,6 @@ broken:
 static void xbf_ring_teardown(struct xbf_ring *r, bool requeue)
 {
 	struct xbf_info *info = r->info;
-	unsigned long flags;
 	unsigned int id;
 
 	if (r->irq > 0)
@@ -519,8 +518,11 @@ static void xbf_ring_teardown(struct xbf_ring *r, bool requeue)
 	r->irq = 0;
 	r->evtchn = 0;
 
-	/* The handler cannot run any more: take back what is in flight. */
-	spin_lock_irqsave(&r->lock, flags);
+	/*
+	 * The handler cannot run any more and the queue is quiesced (or has
+	 * never been live), so nothing else touches the ring: take back what
+	 * is in flight without the lock.
+	 */
 	for (id = 0; r->shadow && id < r->nr_ids; id++) {
 		struct xbf_shadow *sh = &r->shadow[id];
 		struct request *rq = sh->rq;
@@ -538,7 +540,6 @@ static void xbf_ring_teardown(struct xbf_ring *r, bool requeue)
 		}
 	}
 	xbf_pool_free(r);
-	spin_unlock_irqrestore(&r->lock, flags);
 
 	if (r->front.sring)
 		xenbus_teardown_ring((void **)&r->front.sring, r->nr_pages,
@@ -621,4 +622,14 @@ void xbf_rings_teardown(struct xbf_info *info, bool requeue)
 		xbf_ring_teardown(&info->rings[i], requeue);
 	kfree(info->rings);
 	info->rings = NULL;
+}
+
+/* Requests on all rings that have not been answered yet. */
+unsigned int xbf_rings_in_flight(struct xbf_info *info)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; info->rings && i < info->nr_rings; i++)
+		n += READ_ONCE(info->rings[i].in_flight);
+	return n;
 }

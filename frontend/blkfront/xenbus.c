@@ -11,6 +11,7 @@
  * being detached ("online" 0) the frontend waits for remove, which fails
  * whatever is left.
  */
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -75,6 +76,30 @@ static void xbf_reset(struct xbf_info *info)
 		xbf_rings_teardown(info, !!info->gd);
 	if (info->conn == XBF_CONNECTED)
 		info->conn = XBF_DISCONNECTED;
+}
+
+/*
+ * Give the backend a moment to answer what is in flight before we close:
+ * a backend that is closing still completes requests, and what it does
+ * answer need not be re-issued.  Bounded: a dead backend costs us
+ * XBF_DRAIN_MS, after which the requests are taken back anyway.
+ */
+#define XBF_DRAIN_MS 5000
+
+static void xbf_drain(struct xbf_info *info)
+{
+	unsigned int waited = 0;
+
+	if (test_bit(XBF_F_BROKEN, &info->flags))
+		return;
+	while (xbf_rings_in_flight(info) && waited < XBF_DRAIN_MS) {
+		msleep(20);
+		waited += 20;
+	}
+	if (xbf_rings_in_flight(info))
+		dev_warn(&info->xbdev->dev,
+			 "%u request(s) still unanswered as the backend closes\n",
+			 xbf_rings_in_flight(info));
 }
 
 static int xbf_write_ring_nodes(struct xenbus_transaction xbt,
@@ -368,10 +393,11 @@ static void xbf_backend_changed(struct xenbus_device *dev,
 	case XenbusStateClosing:
 	case XenbusStateClosed:
 		if (dev->state != XenbusStateClosed) {
-			/* requests wait; those in flight still complete */
+			/* new requests wait; those in flight may still complete */
 			xbf_disk_quiesce(info);
 			if (info->conn == XBF_CONNECTED)
 				info->conn = XBF_DISCONNECTED;
+			xbf_drain(info);
 			xenbus_switch_state(dev, XenbusStateClosed);
 		}
 		if (bstate == XenbusStateClosed && info->conn != XBF_BROKEN &&
