@@ -349,6 +349,10 @@ static irqreturn_t nb_tx_irq(int irq, void *data)
 {
 	struct nb_queue *q = data;
 
+	if (nb_vif_is_disabled(q->vif)) {
+		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
+		return IRQ_HANDLED;
+	}
 	if (RING_HAS_UNCONSUMED_REQUESTS(&q->tx)) {
 		napi_schedule(&q->napi);
 		xen_irq_lateeoi(irq, 0);
@@ -362,6 +366,10 @@ static irqreturn_t nb_rx_irq(int irq, void *data)
 {
 	struct nb_queue *q = data;
 
+	if (nb_vif_is_disabled(q->vif)) {
+		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
+		return IRQ_HANDLED;
+	}
 	/* RX requests arrive in bulk; never report them as spurious */
 	nb_rx_kick(q);
 	xen_irq_lateeoi(irq, 0);
@@ -372,6 +380,10 @@ static irqreturn_t nb_both_irq(int irq, void *data)
 {
 	struct nb_queue *q = data;
 
+	if (nb_vif_is_disabled(q->vif)) {
+		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
+		return IRQ_HANDLED;
+	}
 	if (RING_HAS_UNCONSUMED_REQUESTS(&q->tx))
 		napi_schedule(&q->napi);
 	nb_rx_kick(q);
@@ -384,6 +396,11 @@ static irqreturn_t nb_both_irq(int irq, void *data)
 static void nb_queue_free(struct nb_vif *vif, struct nb_queue *q)
 {
 	unsigned int i;
+
+	/* first: the unmap worker must stop answering on this ring */
+	if (q->pool)
+		nb_mpool_detach(q->pool);
+	q->pool = NULL;
 
 	if (q->tx_irq > 0)
 		unbind_from_irqhandler(q->tx_irq, q);
@@ -400,9 +417,6 @@ static void nb_queue_free(struct nb_vif *vif, struct nb_queue *q)
 		kthread_stop(q->rx_task);
 	del_timer_sync(&q->credit_timer);
 	skb_queue_purge(&q->rx_queue);
-
-	if (q->pool)
-		nb_mpool_detach(q->pool);
 
 	if (q->tx.sring)
 		xenbus_unmap_ring_vfree(vif->xdev, q->tx.sring);

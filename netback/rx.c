@@ -128,6 +128,25 @@ static void nb_rx_src_next(struct nb_rx_src *it, unsigned int max,
 
 /* ---- filling the ring ---- */
 
+/* Run the queued copies; a failed one turns its slot into an error. */
+static void nb_rx_copy(struct nb_queue *q, unsigned int nops)
+{
+	unsigned int i;
+
+	if (!nops)
+		return;
+	gnttab_batch_copy(q->rx_ops, nops);
+	for (i = 0; i < nops; i++) {
+		if (q->rx_ops[i].status != GNTST_okay) {
+			struct xen_netif_rx_response *rsp =
+				RING_GET_RESPONSE(&q->rx, q->rx_op_rsp[i]);
+
+			rsp->status = XEN_NETIF_RSP_ERROR;
+			q->st.rx_slot_errors++;
+		}
+	}
+}
+
 /* Queue the copies and write the responses of one frame. */
 static void nb_rx_frame(struct nb_queue *q, struct sk_buff *skb,
 			unsigned int *nops)
@@ -166,6 +185,12 @@ static void nb_rx_frame(struct nb_queue *q, struct sk_buff *skb,
 			unsigned long gfn;
 			unsigned int off, len;
 
+			/* a frame of many small pieces: copy what we have */
+			if (*nops == NB_RX_COPY_OPS) {
+				nb_rx_copy(q, *nops);
+				*nops = 0;
+				op = &q->rx_ops[0];
+			}
 			nb_rx_src_next(&it, XEN_PAGE_SIZE - fill, &gfn, &off,
 				       &len);
 			op->source.u.gmfn = gfn;
@@ -203,20 +228,9 @@ static void nb_rx_frame(struct nb_queue *q, struct sk_buff *skb,
 
 static void nb_rx_flush(struct nb_queue *q, unsigned int nops)
 {
-	unsigned int i;
 	int notify;
 
-	if (nops)
-		gnttab_batch_copy(q->rx_ops, nops);
-	for (i = 0; i < nops; i++) {
-		if (q->rx_ops[i].status != GNTST_okay) {
-			struct xen_netif_rx_response *rsp =
-				RING_GET_RESPONSE(&q->rx, q->rx_op_rsp[i]);
-
-			rsp->status = XEN_NETIF_RSP_ERROR;
-			q->st.rx_slot_errors++;
-		}
-	}
+	nb_rx_copy(q, nops);
 	q->rx.rsp_prod_pvt = q->rx.req_cons;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);
 	if (notify)

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of the net-hostile and net-teardown suites (no TAP output here).
+
+NH=/xenpv/bin/nethostile
+NF=/xenpv/bin/netflood
+DOM0_IP=192.0.2.1
+NBPARAM=/sys/module/xenpv_netback/parameters
+
+nb_xenpv() { [ "$XENPV_NETBACK" = xenpv ]; }
+
+# field KEY TEXT: value of KEY=VALUE in TEXT.
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | tail -n1; }
+
+# vif_attr VIF NAME: one of xenpv_netback's per-vif sysfs values.
+vif_attr() { cat "/sys/class/net/$1/xenpv/$2" 2>/dev/null; }
+
+# vif_stat VIF NAME: one ethtool -S counter of a vif in dom0.
+vif_stat() { ethtool -S "$1" 2>/dev/null | sed -n "s/^ *$2: *//p"; }
+
+mapped_total() { cat "$NBPARAM/mapped_pages" 2>/dev/null; }
+
+mapped_zero() { [ "$(mapped_total)" = 0 ]; }
+
+# count_dmesg PATTERN: lines of dmesg matching PATTERN.
+count_dmesg() { dmesg | grep -c -- "$1"; }
+
+# no_kernel_splat SINCE_LINES: nothing alarming after the first N lines.
+kernel_splats() {
+	dmesg | tail -n +"$(($1 + 1))" |
+		grep -E 'BUG:|WARNING:|Oops|general protection|refcount_t|list_add corruption|use-after-free' |
+		head -n 5
+}
+
+# zombies: domains that are gone from the toolstack but still held by Xen
+# (a grant mapping that was never released keeps them).
+zombies() { $XL list 2>/dev/null | grep -c '^(null)'; }

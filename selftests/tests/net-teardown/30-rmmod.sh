@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# Unload xenpv_netback with and without vifs, and load it again.
+. /xenpv/tests/net-hostile/nh-lib.sh
+
+if ! nb_xenpv; then
+	skip "rmmod xenpv_netback" "netback is $XENPV_NETBACK"
+	return
+fi
+dmesg_start=$(dmesg | wc -l)
+KO=/xenpv/modules/xenpv_netback.ko
+
+check "rmmod without vifs" rmmod xenpv_netback
+check "insmod again" insmod $KO
+
+if ! guest_create t3 disk=none; then
+	not_ok "guest t3 boots with a vif"
+	return
+fi
+ok "guest t3 boots with a vif"
+id=$(guest_domid t3)
+wait_for 20 gexec t3 "ping -c 1 -W 2 $DOM0_IP"
+$NF tcp-recv 5301 -m 60 >/dev/null 2>&1 &
+rpid=$!
+sleep 1
+gexec t3 "$NF tcp-send $DOM0_IP 5301 4000000000 7 >/dev/null 2>&1 &" >/dev/null
+sleep 5
+
+check "rmmod with a vif under load" timeout 60 rmmod xenpv_netback
+check "vif$id.0 is gone" test ! -e /sys/class/net/vif$id.0
+n=$(dmesg | tail -n +"$((dmesg_start + 1))" |
+	grep -c "xenpv_netback: unloaded, 0 guest page(s) mapped")
+is "module reported 0 mapped pages at unload (twice)" "$n" 2
+kill $rpid 2>/dev/null
+wait $rpid 2>/dev/null
+is "guest t3 still runs" "$(gexec t3 'echo alive')" alive
+
+check "insmod with a guest around" insmod $KO
+guest_destroy t3
+wait_for 15 test "$(zombies)" = 0
+is "no zombie domain after destroy" "$(zombies)" 0
+
+if guest_create t4 disk=none; then
+	wait_for 30 gexec t4 "ping -c 1 -W 2 $DOM0_IP"
+	check "a new guest pings dom0 after the reload" \
+		gexec t4 "ping -c 3 -W 5 $DOM0_IP"
+	guest_destroy t4
+else
+	not_ok "a new guest boots after the reload"
+fi
+is "no kernel warning in dom0" "$(kernel_splats "$dmesg_start")" ""
