@@ -226,8 +226,8 @@ fail:
 static void xnf_queue_fini(struct xnf_queue *q)
 {
 	xnf_unbind(q);
-	netif_napi_del(&q->napi);
 	del_timer_sync(&q->refill_timer);
+	netif_napi_del(&q->napi);
 	xnf_tx_release_all(q);
 	xnf_rx_release_all(q);
 	xnf_queue_free_rings(q);

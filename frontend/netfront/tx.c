@@ -243,7 +243,7 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 			   skb_frag_size(frag));
 	}
 	b.last->flags &= ~XEN_NETTXF_more_data;
-	/* skb may be freed by a completion from here on. */
+	/* Completions need tx_lock: the skb stays ours until we drop it. */
 	skb_tx_timestamp(skb);
 
 	u64_stats_update_begin(&q->tx_stats->sync);
