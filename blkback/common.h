@@ -42,6 +42,40 @@ extern atomic_t xbb_mapped_total;	/* grant mappings, all devices */
 struct xbb_dev;
 struct xbb_ring;
 
+/*
+ * The x86_32 ABI ("x86_32-abi"): 64-bit fields are only 4-byte aligned, so
+ * ids sit at offset 4 and ring slots are 108 bytes instead of 112.  The
+ * byte after the operation and the 16-bit word after it mean different
+ * things per operation; requests are converted to the native layout as
+ * they are copied off the ring.
+ */
+struct xbb_x32_req {
+	u8 operation;
+	u8 b1;		/* rw: nr_segments, discard: flag, indirect: op */
+	u16 w2;		/* rw: handle, indirect: nr_segments */
+	u64 id;
+	u64 sector;
+	union {
+		struct blkif_request_segment seg[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+		u64 nr_sectors;			/* discard */
+		struct {
+			u16 handle;
+			u16 pad;
+			grant_ref_t grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+			u32 pad2[2];
+		} __packed ind;
+	} __packed u;
+} __packed;
+
+struct xbb_x32_rsp {
+	u64 id;
+	u8 operation;
+	u8 pad;
+	s16 status;
+} __packed;
+
+DEFINE_RING_TYPES(xbb_x32, struct xbb_x32_req, struct xbb_x32_rsp);
+
 /* A grant kept mapped across requests (feature-persistent). */
 struct xbb_pgrant {
 	struct rb_node node;
@@ -89,7 +123,8 @@ struct xbb_stats {
 struct xbb_ring {
 	struct xbb_dev *be;
 	unsigned int index;
-	struct blkif_back_ring back;
+	struct blkif_back_ring back;	/* indices; native slot layout */
+	bool abi32;			/* slots in the x86_32 layout */
 	void *sring;			/* mapped shared ring */
 	unsigned int nr_ring_refs;
 	unsigned int size;		/* entries */
@@ -159,6 +194,7 @@ struct xbb_dev {
 	unsigned int max_order;
 
 	/* negotiated */
+	bool abi32;
 	unsigned int nr_rings;
 	struct xbb_ring *rings;
 	bool persistent;

@@ -35,13 +35,81 @@ static struct xbb_req *xbb_req_get(struct xbb_ring *ring)
 /* Queue a response; xbb_push() makes it visible. */
 void xbb_respond(struct xbb_ring *ring, u64 id, u8 op, int status)
 {
-	struct blkif_response *rsp;
+	RING_IDX idx = ring->back.rsp_prod_pvt;
 
-	rsp = RING_GET_RESPONSE(&ring->back, ring->back.rsp_prod_pvt);
-	rsp->id = id;
-	rsp->operation = op;
-	rsp->status = status;
-	ring->back.rsp_prod_pvt++;
+	if (ring->abi32) {
+		struct xbb_x32_sring *s = ring->sring;
+		struct xbb_x32_rsp *rsp = &s->ring[idx & (ring->size - 1)].rsp;
+
+		rsp->id = id;
+		rsp->operation = op;
+		rsp->status = status;
+	} else {
+		struct blkif_response *rsp = RING_GET_RESPONSE(&ring->back, idx);
+
+		rsp->id = id;
+		rsp->operation = op;
+		rsp->status = status;
+	}
+	ring->back.rsp_prod_pvt = idx + 1;
+}
+
+/* The x86_32 layout as a 32-bit guest sees it. */
+static_assert(sizeof(struct xbb_x32_req) == 108);
+static_assert(offsetof(struct xbb_x32_req, id) == 4);
+static_assert(offsetof(struct xbb_x32_req, u) == 20);
+static_assert(sizeof(union xbb_x32_sring_entry) == 108);
+static_assert(offsetof(struct xbb_x32_sring, ring) ==
+	      offsetof(struct blkif_sring, ring));
+static_assert(sizeof(struct blkif_request) == 112);
+
+/* Rebuild an x86_32 request in the native layout. */
+static void xbb_from_x32(struct blkif_request *rq,
+			 const struct xbb_x32_req *x)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->operation = x->operation;
+	switch (x->operation) {
+	case BLKIF_OP_INDIRECT:
+		rq->u.indirect.indirect_op = x->b1;
+		rq->u.indirect.nr_segments = x->w2;
+		rq->u.indirect.id = x->id;
+		rq->u.indirect.sector_number = x->sector;
+		rq->u.indirect.handle = x->u.ind.handle;
+		memcpy(rq->u.indirect.indirect_grefs, x->u.ind.grefs,
+		       sizeof(rq->u.indirect.indirect_grefs));
+		break;
+	case BLKIF_OP_DISCARD:
+		rq->u.discard.flag = x->b1;
+		rq->u.discard.id = x->id;
+		rq->u.discard.sector_number = x->sector;
+		rq->u.discard.nr_sectors = x->u.nr_sectors;
+		break;
+	default:	/* rw, flush, and anything else: id at the same place */
+		rq->u.rw.nr_segments = x->b1;
+		rq->u.rw.handle = x->w2;
+		rq->u.rw.id = x->id;
+		rq->u.rw.sector_number = x->sector;
+		memcpy(rq->u.rw.seg, x->u.seg, sizeof(rq->u.rw.seg));
+		break;
+	}
+}
+
+/* Copy slot @idx off the shared ring; only the copy is used after. */
+static void xbb_copy_request(struct xbb_ring *ring, RING_IDX idx,
+			     struct blkif_request *rq)
+{
+	if (ring->abi32) {
+		struct xbb_x32_sring *s = ring->sring;
+		struct xbb_x32_req x;
+
+		memcpy(&x, &s->ring[idx & (ring->size - 1)].req, sizeof(x));
+		barrier();
+		xbb_from_x32(rq, &x);
+	} else {
+		memcpy(rq, RING_GET_REQUEST(&ring->back, idx), sizeof(*rq));
+		barrier();
+	}
 }
 
 void xbb_push(struct xbb_ring *ring)
@@ -101,8 +169,7 @@ static bool xbb_intake(struct xbb_ring *ring)
 				atomic64_inc(&ring->be->st.oo_req);
 				return took;
 			}
-			memcpy(&rq, RING_GET_REQUEST(back, cons), sizeof(rq));
-			barrier();	/* use the copy only */
+			xbb_copy_request(ring, cons, &rq);
 			back->req_cons = ++cons;
 			took = true;
 			xbb_dispatch(ring, req, &rq);
@@ -256,6 +323,10 @@ int xbb_ring_start(struct xbb_ring *ring, grant_ref_t *refs,
 
 	sring = addr;
 	BACK_RING_INIT(&ring->back, sring, XEN_PAGE_SIZE * nr_refs);
+	ring->abi32 = be->abi32;
+	if (ring->abi32)	/* 108-byte slots: count them that way */
+		ring->back.nr_ents = __RING_SIZE((struct xbb_x32_sring *)addr,
+						 XEN_PAGE_SIZE * nr_refs);
 	ring->size = RING_SIZE(&ring->back);
 
 	err = xbb_pool_alloc(ring);

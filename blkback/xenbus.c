@@ -106,17 +106,19 @@ static int xbb_connect_rings(struct xbb_dev *be)
 	char *proto;
 	int err;
 
+	/* no protocol node: native, which on x86_64 is the x86_64 ABI */
+	be->abi32 = false;
 	proto = xenbus_read(XBT_NIL, fe, "protocol", NULL);
 	if (!IS_ERR(proto)) {
 		enum xenpv_blkif_abi abi = xenpv_blkif_parse_abi(proto);
 
-		/* on x86_64 the native layout is the x86_64 one */
-		if (abi != XENPV_BLKIF_ABI_X86_64) {
+		if (abi == XENPV_BLKIF_ABI_UNKNOWN) {
 			xenbus_dev_fatal(xdev, -EOPNOTSUPP,
 					 "unsupported protocol %.16s", proto);
 			kfree(proto);
 			return -EOPNOTSUPP;
 		}
+		be->abi32 = abi == XENPV_BLKIF_ABI_X86_32;
 		kfree(proto);
 	}
 
@@ -171,8 +173,9 @@ static int xbb_connect_rings(struct xbb_dev *be)
 		return err;
 	}
 	dev_info(&xdev->dev,
-		 "domain %u connected: %u queue(s) of %u slots (order %u), persistent %s, indirect %u\n",
+		 "domain %u connected: %u queue(s) of %u slots (order %u, %s), persistent %s, indirect %u\n",
 		 be->domid, nq, be->rings[0].size, order,
+		 be->abi32 ? "x86_32-abi" : "x86_64-abi",
 		 be->persistent ? "on" : "off", be->max_indirect);
 	return 0;
 }
