@@ -18,6 +18,9 @@
  *                             1000 queues, unknown protocol), each must be
  *                             refused; then connect, I/O, close
  *
+ * Options: "persistent" offers feature-persistent, "abi32" speaks the
+ * x86_32 ring layout (protocol x86_32-abi, 108-byte slots).
+ *
  * Grants come from /dev/xen/gntalloc, the event channel from
  * /dev/xen/evtchn, xenstore through /dev/xen/xenbus.  Output: one line per
  * check ("PASS ..." / "FAIL ..."), exit 0 when all passed.
@@ -93,8 +96,16 @@ union slot {
 struct sring {
 	volatile uint32_t req_prod, req_event, rsp_prod, rsp_event;
 	uint8_t pad[48];
-	union slot ring[RING_SLOTS];
+	uint8_t ring[RING_SLOTS * 112];	/* 112 or 108 bytes a slot */
 };
+
+/* x86_32-abi: 64-bit fields 4-byte aligned, 108-byte slots */
+static int abi32;
+
+static size_t stride(void)
+{
+	return abi32 ? 108 : 112;
+}
 
 #define RSP_OKAY	0
 #define RSP_ERROR	-1
@@ -285,16 +296,62 @@ static uint32_t data_gref[NDATA];
 static struct seg *ind_page;
 static uint32_t ind_gref;
 
+/* requests are built here in the x86_64 layout, then copied to the ring */
+static union slot stage[RING_SLOTS];
+
 static union slot *next_slot(void)
 {
-	union slot *s = &sr->ring[req_prod % RING_SLOTS];
+	union slot *s = &stage[req_prod % RING_SLOTS];
 
 	memset(s, 0, sizeof(*s));
 	return s;
 }
 
+static void put_x32(uint8_t *dst, const union slot *s)
+{
+	uint8_t b[108];
+
+	memset(b, 0, sizeof(b));
+	b[0] = s->raw[0];
+	switch (s->raw[0]) {
+	case 6:
+		b[1] = s->ind.iop;
+		memcpy(b + 2, &s->ind.nseg, 2);
+		memcpy(b + 4, &s->ind.id, 8);
+		memcpy(b + 12, &s->ind.sector, 8);
+		memcpy(b + 20, &s->ind.handle, 2);
+		memcpy(b + 24, s->ind.igref, sizeof(s->ind.igref));
+		break;
+	case 5:
+		b[1] = s->dis.flag;
+		memcpy(b + 4, &s->dis.id, 8);
+		memcpy(b + 12, &s->dis.sector, 8);
+		memcpy(b + 20, &s->dis.nr, 8);
+		break;
+	default:
+		b[1] = s->rw.nseg;
+		memcpy(b + 2, &s->rw.handle, 2);
+		memcpy(b + 4, &s->rw.id, 8);
+		memcpy(b + 12, &s->rw.sector, 8);
+		memcpy(b + 20, s->rw.seg, sizeof(s->rw.seg));
+		break;
+	}
+	memcpy(dst, b, sizeof(b));
+}
+
 static void push(unsigned int n)
 {
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t idx = (req_prod + i) % RING_SLOTS;
+		uint8_t *dst = sr->ring + idx * stride();
+
+		if (abi32)
+			put_x32(dst, &stage[idx]);
+		else
+			memcpy(dst, &stage[idx], 112);
+	}
 	req_prod += n;
 	__sync_synchronize();
 	sr->req_prod = req_prod;
@@ -311,7 +368,12 @@ static int get_rsp(struct rsp *out, int ms)
 	for (;;) {
 		if (sr->rsp_prod != rsp_cons) {
 			__sync_synchronize();
-			*out = sr->ring[rsp_cons % RING_SLOTS].rsp;
+			const uint8_t *p = sr->ring +
+					   (rsp_cons % RING_SLOTS) * stride();
+
+			memcpy(&out->id, p, 8);
+			out->op = p[8];
+			memcpy(&out->status, p + 10, 2);
 			rsp_cons++;
 			sr->rsp_event = rsp_cons + 1;
 			return 1;
@@ -472,7 +534,7 @@ static void connect_fe(const char *devid, int persistent)
 		die("backend not in InitWait (state %d)", be_state());
 	xs_write(fe, "ring-ref", "%u", ring_gref);
 	xs_write(fe, "event-channel", "%u", port);
-	xs_write(fe, "protocol", "x86_64-abi");
+	xs_write(fe, "protocol", abi32 ? "x86_32-abi" : "x86_64-abi");
 	xs_write(fe, "feature-persistent", "%d", persistent);
 	xs_write(fe, "state", "3");			/* Initialised */
 	if (!wait_be_state(4, 20))
@@ -556,7 +618,7 @@ static void do_badreq(void)
 	rw(0, 12, 0, 1, 0, 7, 0x7ffffff0u);
 	expect("grant ref never granted", 12, RSP_ERROR);
 	rw(0, 13, 0, 3, 0, 7, ~0u);
-	sr->ring[req_prod % RING_SLOTS].rw.seg[1].gref = 0x7ffffff1u;
+	stage[req_prod % RING_SLOTS].rw.seg[1].gref = 0x7ffffff1u;
 	expect("one bad grant among good ones", 13, RSP_ERROR);
 
 	/* indirect */
@@ -676,9 +738,10 @@ static void do_hang(int n)
 
 	if (n > RING_SLOTS)
 		n = RING_SLOTS;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		rw(i & 1, 500 + i, (uint64_t)i * 88, 11, 0, 7, ~0u);
-	push(n);
+		push(1);
+	}
 	say(1, "%d requests pushed, now hanging", n);
 	for (;;)
 		pause();
@@ -697,14 +760,24 @@ static void do_close(void)
 
 int main(int argc, char **argv)
 {
+	int i, persistent = 0;
+
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s DEVID badreq|prod|hang N|close|states [persistent]\n",
+		fprintf(stderr, "usage: %s DEVID badreq|prod|hang N|close|states [persistent] [abi32]\n",
 			argv[0]);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	states_first = !strcmp(argv[2], "states");
-	connect_fe(argv[1], argc > 3 && !strcmp(argv[argc - 1], "persistent"));
+	for (i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "persistent"))
+			persistent = 1;
+		else if (!strcmp(argv[i], "abi32"))
+			abi32 = 1;
+	}
+	connect_fe(argv[1], persistent);
+	printf("layout %s, %zu-byte slots\n", abi32 ? "x86_32" : "x86_64",
+	       stride());
 
 	if (!strcmp(argv[2], "badreq"))
 		do_badreq();
