@@ -623,7 +623,7 @@ void nb_vif_set_rate(struct nb_vif *vif, u64 bytes, u32 usec)
 		napi_disable(&q->napi);
 		q->credit_bytes = usec ? bytes : ~0ULL;
 		q->credit_usec = usec;
-		q->credit_left = q->credit_bytes;
+		q->credit_left = 0;
 		q->credit_until = jiffies;
 		napi_enable(&q->napi);
 		napi_schedule(&q->napi);

@@ -282,12 +282,24 @@ static void nb_rx_unstall(struct nb_queue *q)
 		    q->id);
 }
 
+/* Frames whose copies have run: their memory may go now. */
+static void nb_rx_release(struct sk_buff_head *done)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(done)))
+		dev_consume_skb_any(skb);
+}
+
 static void nb_rx_action(struct nb_queue *q)
 {
 	struct nb_vif *vif = q->vif;
 	unsigned int nops = 0, frames = 0;
+	struct sk_buff_head done;
 	struct sk_buff *skb;
 	int avail;
+
+	__skb_queue_head_init(&done);
 
 	avail = nb_rx_avail(q);
 	if (avail < 0)
@@ -314,6 +326,7 @@ static void nb_rx_action(struct nb_queue *q)
 		}
 		if (nops + NB_RX_FRAME_OPS > NB_RX_COPY_OPS || frames >= 64) {
 			nb_rx_flush(q, nops);
+			nb_rx_release(&done);
 			nops = 0;
 			frames = 0;
 		}
@@ -324,10 +337,12 @@ static void nb_rx_action(struct nb_queue *q)
 		q->st.tx_packets++;
 		q->st.tx_bytes += skb->len;
 		q->rx_progress = jiffies;
-		dev_consume_skb_any(skb);
+		/* the copies read the skb: keep it until they ran */
+		__skb_queue_tail(&done, skb);
 	}
 	if (frames)
 		nb_rx_flush(q, nops);
+	nb_rx_release(&done);
 
 	if (skb_queue_len(&q->rx_queue) < NB_RX_QLEN / 2)
 		netif_tx_wake_queue(netdev_get_tx_queue(vif->dev, q->id));

@@ -288,27 +288,39 @@ void nb_credit_timer_fn(struct timer_list *t)
 }
 
 /*
- * Token bucket refilled once per window.  A frame bigger than a whole
- * window's credit is let through at the start of a window, so that a tiny
- * rate never blocks the ring for good.
+ * Token bucket: credit_bytes more credit every credit_usec, kept up to
+ * one window's worth, or up to the frame at the head of the ring if that
+ * is bigger (so a frame larger than a window still gets through, at the
+ * configured average rate).  Each frame is charged its full size.
  */
+#define NB_CREDIT_BURST_MAX	(128 * 1024)
+
 bool nb_credit_take(struct nb_queue *q, unsigned int bytes)
 {
-	unsigned long now = jiffies;
+	unsigned long now = jiffies, win;
 
 	if (!q->credit_usec)
 		return true;
+	win = max_t(unsigned long, 1, usecs_to_jiffies(q->credit_usec));
 	if (time_after_eq(now, q->credit_until)) {
-		q->credit_left = q->credit_bytes;
-		q->credit_until = now + max_t(unsigned long, 1,
-					      usecs_to_jiffies(q->credit_usec));
+		unsigned long periods = 1 + (now - q->credit_until) / win;
+		u64 cap = max_t(u64, q->credit_bytes,
+				min_t(u64, bytes, NB_CREDIT_BURST_MAX));
+		u64 add;
+
+		if (q->credit_bytes >= cap) {
+			q->credit_left = cap;
+		} else {
+			/* credit_bytes < 128 KiB here: no overflow */
+			add = q->credit_bytes *
+				min_t(unsigned long, periods, 1024);
+			q->credit_left = min_t(u64, cap,
+					       q->credit_left + add);
+		}
+		q->credit_until = now + win;
 	}
 	if (bytes <= q->credit_left) {
 		q->credit_left -= bytes;
-		return true;
-	}
-	if (q->credit_left == q->credit_bytes) {
-		q->credit_left = 0;
 		return true;
 	}
 	q->st.tx_credit_waits++;

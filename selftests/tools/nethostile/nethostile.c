@@ -12,7 +12,8 @@
  * Scenarios: good size0 short cross slots19 sumbig badgref gso0 mixed
  * (answered with errors, vif stays usable), badextra prodahead slots21
  * runaway (ring untrusted: no answer expected), flood COUNT (large valid
- * frames, reusing ring slots as answers come back).
+ * frames, reusing ring slots as answers come back), stall SECS (no receive
+ * buffers for SECS seconds, then a ring's worth).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +56,21 @@ struct txextra {
 	uint16_t size;
 	uint8_t gtype, pad;
 	uint16_t features;
+};
+
+struct rxreq {
+	uint16_t id, pad;
+	uint32_t gref;
+};
+
+struct rxrsp {
+	uint16_t id, offset, flags;
+	int16_t status;
+};
+
+union rxent {
+	struct rxreq req;
+	struct rxrsp rsp;
 };
 
 union txent {
@@ -320,6 +336,33 @@ static void report(const char *scenario)
 	       scenario, req_prod_pvt, n_rsp, n_ok, n_err, n_null, n_other);
 }
 
+/*
+ * Post no receive buffer for @secs seconds (the backend should declare
+ * the queue stalled if frames wait), then post a ring's worth and count
+ * what arrives in the next 10 seconds.
+ */
+static void stall(unsigned int secs)
+{
+	union rxent *ring = (union rxent *)(rx_s + 1);
+	unsigned int i, n = 128;
+	uint32_t got;
+	double end;
+
+	sleep(secs);
+	for (i = 0; i < n; i++) {
+		ring[i].req.id = (uint16_t)i;
+		ring[i].req.gref = gref_data[i % NDATA];
+	}
+	__atomic_store_n(&rx_s->req_prod, n, __ATOMIC_SEQ_CST);
+	notify();
+	end = now() + 10;
+	do {
+		usleep(100000);
+		got = __atomic_load_n(&rx_s->rsp_prod, __ATOMIC_ACQUIRE);
+	} while (now() < end);
+	printf("rx_posted=%u rx_responses=%u\n", n, got);
+}
+
 static void flood(unsigned int count)
 {
 	unsigned int i, outstanding, max_out = 0;
@@ -426,12 +469,14 @@ int main(int argc, char **argv)
 		put(rq(gref_data[1], 0, TXF_MORE, 2, 100));
 	} else if (!strcmp(sc, "flood")) {
 		flood(argc > 3 ? (unsigned int)atoi(argv[3]) : 1000);
+	} else if (!strcmp(sc, "stall")) {
+		stall(argc > 3 ? (unsigned int)atoi(argv[3]) : 10);
 	} else {
 		printf("error=unknown-scenario\n");
 		disconnect_be();
 		return 2;
 	}
-	if (strcmp(sc, "flood")) {
+	if (strcmp(sc, "flood") && strcmp(sc, "stall")) {
 		push();
 		wait_rsp(req_prod_pvt > 300 ? 1 : req_prod_pvt, 5);
 	}
