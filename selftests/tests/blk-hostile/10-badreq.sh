@@ -4,7 +4,7 @@
 # the backend stay up.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! guest_create bh1 vif=none; then
+if ! start_guest bh1 vif=none; then
 	not_ok "hostile guest boots"
 	return
 fi

@@ -4,8 +4,9 @@
 # nothing of it stays mapped, and another guest's disk is unaffected.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! guest_create good1 vif=none || ! guest_create bh2 vif=none; then
+if ! start_guest good1 vif=none || ! start_guest bh2 vif=none; then
 	not_ok "a well-behaved and a hostile guest boot"
+	guest_destroy good1
 	return
 fi
 ok "a well-behaved and a hostile guest boot"

@@ -5,7 +5,7 @@
 # mapping, and can still connect properly afterwards.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! guest_create bh3 vif=none; then
+if ! start_guest bh3 vif=none; then
 	not_ok "guest boots"
 	return
 fi

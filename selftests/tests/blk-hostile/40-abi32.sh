@@ -4,7 +4,7 @@
 # would: the backend converts each request and answers in that layout.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! guest_create bh4 vif=none; then
+if ! start_guest bh4 vif=none; then
 	not_ok "guest boots"
 	return
 fi

@@ -2,6 +2,17 @@
 # Helpers for the blk-hostile and blk-teardown suites (functions only;
 # not a test: the lab runs only the NN-*.sh files).
 
+# The lab machine can be slow (TCG, shared CPUs): give guests time.
+GUEST_BOOT_TIMEOUT=${GUEST_BOOT_TIMEOUT:-300}
+
+# start_guest NAME [key=value...]: guest_create, destroying a guest that
+# did not come up so that it does not linger into the next test.
+start_guest() {
+	guest_create "$@" && return 0
+	guest_destroy "$1"
+	return 1
+}
+
 # sysfs directory of a vbd backend device: bk_sysfs DOMID DEVID
 bk_sysfs() { echo "/sys/bus/xen-backend/devices/vbd-$1-$2"; }
 

@@ -4,7 +4,7 @@
 . /xenpv/tests/blk-hostile/lib.sh
 
 img=/run/xenpv/bt1.img
-if ! guest_create bt1 vif=none; then
+if ! start_guest bt1 vif=none; then
 	not_ok "guest boots"
 	return
 fi

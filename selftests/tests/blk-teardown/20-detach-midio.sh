@@ -3,7 +3,7 @@
 # disk keeps working, nothing of the detached one stays mapped.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! guest_create bt2 vif=none; then
+if ! start_guest bt2 vif=none; then
 	not_ok "guest boots"
 	return
 fi

@@ -3,7 +3,7 @@
 # a response, then is destroyed: the backend still unmaps everything.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! guest_create bt3 vif=none; then
+if ! start_guest bt3 vif=none; then
 	not_ok "guest boots"
 	return
 fi

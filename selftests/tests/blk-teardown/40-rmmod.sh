@@ -8,7 +8,7 @@ if ! xenpv_backend; then
 	ok "# SKIP rmmod test is for xenpv_blkback"
 	return
 fi
-if ! guest_create bt4 vif=none; then
+if ! start_guest bt4 vif=none; then
 	not_ok "guest boots"
 	return
 fi
@@ -23,7 +23,7 @@ guest_destroy bt4
 check "guest destroyed" _guest_gone bt4
 check "insmod xenpv_blkback again" insmod /xenpv/modules/xenpv_blkback.ko
 rm -f /run/xenpv/bt5.img
-if ! guest_create bt5 vif=none; then
+if ! start_guest bt5 vif=none; then
 	not_ok "a new guest boots with the reloaded backend"
 	return
 fi

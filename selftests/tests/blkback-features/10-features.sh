@@ -5,7 +5,7 @@
 # xenpv_blkback; the data checks hold for either backend.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! guest_create bf1 vcpus=2 vif=none; then
+if ! start_guest bf1 vcpus=2 vif=none; then
 	not_ok "guest with 2 vcpus boots"
 	return
 fi
