@@ -164,7 +164,7 @@ run | demo)
 	netfront=$(default_choice "$XENPV_TOP/frontend/netfront/xenpv_netfront.ko" xen:vif)
 	blkback=$(default_choice "$XENPV_TOP/blkback/xenpv_blkback.ko" xen-backend:vbd)
 	netback=$(default_choice "$XENPV_TOP/netback/xenpv_netback.ko" xen-backend:vif)
-	tmo=${XENPV_LAB_TIMEOUT:-900}
+	tmo=${XENPV_LAB_TIMEOUT:-1800}
 	extra_args=
 	build=1
 	while [ $# -gt 0 ]; do
