@@ -133,6 +133,7 @@ struct xbf_info {
 	unsigned long bad_responses;
 
 	struct work_struct broken_work;
+	struct work_struct limits_work;	/* re-apply limits after a refusal */
 };
 
 /* the per-request data blk-mq allocates for us */
@@ -164,6 +165,7 @@ void xbf_disk_apply_limits(struct xbf_info *info);
 void xbf_disk_destroy(struct xbf_info *info);
 void xbf_disk_quiesce(struct xbf_info *info);
 void xbf_disk_resume(struct xbf_info *info);
+void xbf_disk_init(struct xbf_info *info);
 void xbf_disk_flush_unsupported(struct xbf_info *info);
 void xbf_disk_discard_unsupported(struct xbf_info *info);
 

@@ -9,6 +9,8 @@
 #include <linux/slab.h>
 #include <xen/page.h>
 #include <xenpv/blkfront_check.h>
+#define XENPV_WANT_BLK_LIMITS
+#include <xenpv/compat.h>
 
 #include "blkfront.h"
 
@@ -35,41 +37,55 @@ static const struct block_device_operations xbf_fops = {
 	.getgeo = xbf_getgeo,
 };
 
-/* Called with the queue quiesced (or not yet live). */
+/* Process context, under info->lock. */
 void xbf_disk_apply_limits(struct xbf_info *info)
 {
-	struct request_queue *q = info->gd->queue;
 	unsigned int sects = info->segs * (XEN_PAGE_SIZE >> SECTOR_SHIFT);
-
-	blk_queue_logical_block_size(q, info->sector_size);
-	blk_queue_physical_block_size(q, info->phys_sector_size);
-	blk_queue_max_hw_sectors(q, sects);
-	/* data is bounced, so any bio layout fits in info->segs pages */
-	blk_queue_max_segments(q, info->segs);
-	blk_queue_max_segment_size(q, sects << SECTOR_SHIFT);
-	blk_queue_write_cache(q, info->flush_op != 0, false);
+	struct xenpv_blk_limits l = {
+		.logical_block_size = info->sector_size,
+		.physical_block_size = info->phys_sector_size,
+		.max_hw_sectors = sects,
+		/* data is bounced, so any bio layout fits in info->segs pages */
+		.max_segments = info->segs,
+		.max_segment_size = sects << SECTOR_SHIFT,
+		.write_cache = info->flush_op != 0,
+	};
+	int ret;
 
 	if (info->discard) {
-		q->limits.discard_granularity = info->discard_granularity ?:
-						info->sector_size;
-		q->limits.discard_alignment = info->discard_alignment;
-		blk_queue_max_discard_sectors(q, UINT_MAX >> SECTOR_SHIFT);
-		blk_queue_max_secure_erase_sectors(q, info->secure_discard ?
-						   UINT_MAX >> SECTOR_SHIFT : 0);
-	} else {
-		blk_queue_max_discard_sectors(q, 0);
-		blk_queue_max_secure_erase_sectors(q, 0);
+		l.discard_granularity = info->discard_granularity ?:
+					info->sector_size;
+		l.discard_alignment = info->discard_alignment;
+		l.max_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
+		if (info->secure_discard)
+			l.max_secure_erase_sectors = UINT_MAX >> SECTOR_SHIFT;
 	}
-	blk_queue_flag_set(QUEUE_FLAG_VIRT, q);
+	ret = xenpv_blk_set_limits(info->gd->queue, &l);
+	if (ret)
+		dev_warn(&info->xbdev->dev, "queue limits refused: %d\n", ret);
 	set_disk_ro(info->gd, !!(info->vdisk_info & VDISK_READONLY));
+}
+
+static void xbf_limits_work(struct work_struct *work)
+{
+	struct xbf_info *info = container_of(work, struct xbf_info, limits_work);
+
+	mutex_lock(&info->lock);
+	if (info->gd && info->conn != XBF_DEAD)
+		xbf_disk_apply_limits(info);
+	mutex_unlock(&info->lock);
+}
+
+void xbf_disk_init(struct xbf_info *info)
+{
+	INIT_WORK(&info->limits_work, xbf_limits_work);
 }
 
 /* From the interrupt handler: the backend refused a flush. */
 void xbf_disk_flush_unsupported(struct xbf_info *info)
 {
 	info->flush_op = 0;
-	if (info->gd)
-		blk_queue_write_cache(info->gd->queue, false, false);
+	schedule_work(&info->limits_work);
 }
 
 /* From the interrupt handler: the backend refused a discard. */
@@ -77,10 +93,7 @@ void xbf_disk_discard_unsupported(struct xbf_info *info)
 {
 	info->discard = false;
 	info->secure_discard = false;
-	if (info->gd) {
-		blk_queue_max_discard_sectors(info->gd->queue, 0);
-		blk_queue_max_secure_erase_sectors(info->gd->queue, 0);
-	}
+	schedule_work(&info->limits_work);
 }
 
 int xbf_disk_create(struct xbf_info *info)
@@ -119,7 +132,7 @@ int xbf_disk_create(struct xbf_info *info)
 	if (ret)
 		goto out_stats;
 
-	gd = blk_mq_alloc_disk(set, info);
+	gd = xenpv_blk_mq_alloc_disk(set, info);
 	if (IS_ERR(gd)) {
 		ret = PTR_ERR(gd);
 		goto out_set;

@@ -392,6 +392,12 @@ static void xbf_backend_changed(struct xenbus_device *dev,
 
 	case XenbusStateClosing:
 	case XenbusStateClosed:
+		if (info->conn == XBF_BROKEN) {
+			/* the queue keeps failing I/O; no reconnect */
+			if (dev->state != XenbusStateClosed)
+				xenbus_switch_state(dev, XenbusStateClosed);
+			break;
+		}
 		if (dev->state != XenbusStateClosed) {
 			/* new requests wait; those in flight may still complete */
 			xbf_disk_quiesce(info);
@@ -400,7 +406,7 @@ static void xbf_backend_changed(struct xenbus_device *dev,
 			xbf_drain(info);
 			xenbus_switch_state(dev, XenbusStateClosed);
 		}
-		if (bstate == XenbusStateClosed && info->conn != XBF_BROKEN &&
+		if (bstate == XenbusStateClosed &&
 		    xenbus_read_unsigned(dev->otherend, "online", 0) == 1) {
 			dev_info(&dev->dev, "backend closed but stays online: reconnecting\n");
 			xbf_reset(info);
@@ -445,6 +451,7 @@ static int xbf_probe(struct xenbus_device *dev,
 		return -ENOMEM;
 	mutex_init(&info->lock);
 	INIT_WORK(&info->broken_work, xbf_broken_work);
+	xbf_disk_init(info);
 	info->xbdev = dev;
 	info->vdevice = vdev;
 	info->conn = XBF_DISCONNECTED;
@@ -470,6 +477,7 @@ static void xbf_remove(struct xenbus_device *dev)
 	mutex_unlock(&info->lock);
 
 	cancel_work_sync(&info->broken_work);
+	cancel_work_sync(&info->limits_work);
 	if (info->gd)
 		dev_info(&dev->dev, "%s removed\n", info->gd->disk_name);
 	xbf_disk_destroy(info);

@@ -158,4 +158,76 @@ static inline void xenpv_bdev_close(struct xenpv_bdev *h)
 	do { (void)(tbl); (uarg)->callback = (fn); } while (0)
 #endif
 
+/*
+ * xenpv_blkfront: queue limits and disk allocation.  6.9 hands limits to
+ * blk_mq_alloc_disk(); 6.11 retired the blk_queue_*() setters, the write
+ * cache call and QUEUE_FLAG_VIRT for queue_limits updates, which may
+ * sleep.  The driver fills a struct xenpv_blk_limits and applies it with
+ * xenpv_blk_set_limits() from process context.  Built only when the
+ * includer defines XENPV_WANT_BLK_LIMITS.
+ */
+#ifdef XENPV_WANT_BLK_LIMITS
+#include <linux/blkdev.h>
+#include <linux/blk-mq.h>
+
+struct xenpv_blk_limits {
+	unsigned int logical_block_size;
+	unsigned int physical_block_size;
+	unsigned int max_hw_sectors;
+	unsigned int max_segments;
+	unsigned int max_segment_size;
+	unsigned int discard_granularity;
+	unsigned int discard_alignment;
+	unsigned int max_discard_sectors;
+	unsigned int max_secure_erase_sectors;
+	bool write_cache;
+};
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+static inline int xenpv_blk_set_limits(struct request_queue *q,
+				       const struct xenpv_blk_limits *l)
+{
+	struct queue_limits lim = queue_limits_start_update(q);
+
+	lim.logical_block_size = l->logical_block_size;
+	lim.physical_block_size = l->physical_block_size;
+	lim.max_hw_sectors = l->max_hw_sectors;
+	lim.max_segments = l->max_segments;
+	lim.max_segment_size = l->max_segment_size;
+	lim.discard_granularity = l->discard_granularity;
+	lim.discard_alignment = l->discard_alignment;
+	lim.max_hw_discard_sectors = l->max_discard_sectors;
+	lim.max_secure_erase_sectors = l->max_secure_erase_sectors;
+	lim.features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
+			  BLK_FEAT_ROTATIONAL);
+	if (l->write_cache)
+		lim.features |= BLK_FEAT_WRITE_CACHE;
+	return queue_limits_commit_update(q, &lim);
+}
+#else
+static inline int xenpv_blk_set_limits(struct request_queue *q,
+				       const struct xenpv_blk_limits *l)
+{
+	blk_queue_logical_block_size(q, l->logical_block_size);
+	blk_queue_physical_block_size(q, l->physical_block_size);
+	blk_queue_max_hw_sectors(q, l->max_hw_sectors);
+	blk_queue_max_segments(q, l->max_segments);
+	blk_queue_max_segment_size(q, l->max_segment_size);
+	q->limits.discard_granularity = l->discard_granularity;
+	q->limits.discard_alignment = l->discard_alignment;
+	blk_queue_max_discard_sectors(q, l->max_discard_sectors);
+	blk_queue_max_secure_erase_sectors(q, l->max_secure_erase_sectors);
+	blk_queue_write_cache(q, l->write_cache, false);
+	blk_queue_flag_set(QUEUE_FLAG_VIRT, q);
+	return 0;
+}
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#define xenpv_blk_mq_alloc_disk(set, data) blk_mq_alloc_disk(set, NULL, data)
+#else
+#define xenpv_blk_mq_alloc_disk(set, data) blk_mq_alloc_disk(set, data)
+#endif
+#endif /* XENPV_WANT_BLK_LIMITS */
+
 #endif /* XENPV_COMPAT_H */

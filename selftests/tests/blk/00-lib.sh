@@ -4,6 +4,8 @@
 # pair; blkverify (selftests/tools/blkverify) writes and checks the data.
 
 BV=/xenpv/bin/blkverify
+# 2-vcpu guests under TCG on a busy host boot slowly
+export GUEST_BOOT_TIMEOUT=${GUEST_BOOT_TIMEOUT:-300}
 BLK_IMG=/run/xenpv/blk.img
 BLK_MB=128
 XVDA=51712	# virtual-device of xvda
@@ -11,7 +13,7 @@ XVDB=51728	# virtual-device of xvdb
 
 # blk_guest NAME IMG: a 2-vcpu guest with IMG as its rw xvda.
 blk_guest() {
-	guest_create "$1" vcpus=2 memory=256 \
+	guest_create "$1" vcpus=2 memory=256 extra=loglevel=7 \
 		disk="'format=raw, vdev=xvda, access=rw, target=$2'"
 }
 
@@ -35,4 +37,14 @@ xenpv_front() { [ "$XENPV_BLKFRONT" = xenpv ]; }
 # guest_clean NAME: the guest kernel logged no oops, BUG or warning splat.
 guest_clean() {
 	! gexec "$1" 'dmesg' | grep -Eq 'BUG:|Oops|WARNING:|Call Trace'
+}
+
+# blk_diag NAME: what the frontend and backend look like, as # lines.
+blk_diag() {
+	local id
+	id=$(guest_domid "$1")
+	diag "xl list: $($XL list | tr '\n' ' ')"
+	diag "frontend state $(fe_node "$1" $XVDA state), backend state $(be_node "$1" $XVDA state)"
+	xenstore-ls -f "/local/domain/$id/device/vbd" 2>/dev/null | sed 's/^/#   /' | head -n 30
+	tail -n 40 "/var/log/xen/console/guest-$1.log" 2>/dev/null | sed 's/^/#   /'
 }

@@ -6,6 +6,7 @@ rm -f "$BLK_IMG"
 dd if=/dev/zero of="$BLK_IMG" bs=1M count=0 seek=$BLK_MB 2>/dev/null
 if ! blk_guest blk "$BLK_IMG"; then
 	not_ok "guest boots with a ${BLK_MB} MiB xvda"
+	blk_diag blk
 	return
 fi
 ok "guest boots with a ${BLK_MB} MiB xvda"
