@@ -41,7 +41,7 @@ static int xnf_open(struct net_device *dev)
 {
 	struct xnf_dev *nf = netdev_priv(dev);
 
-	if (nf->queues)
+	if (nf->active)
 		xnf_start_queues(nf);
 	return 0;
 }
@@ -50,7 +50,7 @@ static int xnf_stop(struct net_device *dev)
 {
 	struct xnf_dev *nf = netdev_priv(dev);
 
-	if (nf->queues)
+	if (nf->active)
 		xnf_stop_queues(nf);
 	else
 		netif_tx_disable(dev);

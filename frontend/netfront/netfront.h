@@ -98,6 +98,12 @@ struct xnf_dev {
 
 	struct xnf_queue *queues;	/* NULL when disconnected */
 	unsigned int nr_queues;
+	/*
+	 * The queues may run (NAPI, transmit).  Cleared when the backend
+	 * starts closing: the rings stay allocated, because the backend
+	 * may still map them, until it reaches Closed.
+	 */
+	bool active;
 	bool split_evtchn;		/* in use on the current connection */
 	struct xnf_backend_caps caps;
 

@@ -178,7 +178,8 @@ static void xnf_tx_maybe_wake(struct xnf_queue *q)
 	struct net_device *dev = q->nf->netdev;
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, q->idx);
 
-	if (netif_tx_queue_stopped(txq) && netif_running(dev) &&
+	if (netif_tx_queue_stopped(txq) && q->nf->active &&
+	    netif_running(dev) &&
 	    netif_carrier_ok(dev) &&
 	    RING_FREE_REQUESTS(&q->tx) > XNF_TX_MAX_SLOTS &&
 	    !test_bit(0, &q->nf->broken))
@@ -196,7 +197,7 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	unsigned int slots, len, i;
 	int notify;
 
-	if (unlikely(!nf->queues || test_bit(0, &nf->broken) ||
+	if (unlikely(!nf->active || test_bit(0, &nf->broken) ||
 		     qidx >= nf->nr_queues))
 		goto drop;
 	q = &nf->queues[qidx];

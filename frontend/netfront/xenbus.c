@@ -155,17 +155,34 @@ fatal:
 	return err;
 }
 
-/* Drop the current connection, if any.  rtnl held. */
-static void xnf_teardown(struct xnf_dev *nf)
+/*
+ * Stop using the queues: no transmit, no NAPI.  Interrupts stay bound and
+ * the rings allocated while the backend may still map them.  rtnl held.
+ */
+static void xnf_quiesce_locked(struct xnf_dev *nf)
 {
 	netif_carrier_off(nf->netdev);
-	if (!nf->queues)
+	if (!nf->active)
 		return;
+	nf->active = false;
 	if (netif_running(nf->netdev))
 		xnf_stop_queues(nf);
 	else
 		netif_tx_disable(nf->netdev);
+}
+
+/* Drop the current connection, if any.  rtnl held. */
+static void xnf_teardown(struct xnf_dev *nf)
+{
+	xnf_quiesce_locked(nf);
 	xnf_queues_destroy(nf);
+}
+
+static void xnf_quiesce(struct xnf_dev *nf)
+{
+	rtnl_lock();
+	xnf_quiesce_locked(nf);
+	rtnl_unlock();
 }
 
 static void xnf_disconnect(struct xnf_dev *nf)
@@ -187,6 +204,9 @@ static int xnf_connect(struct xnf_dev *nf)
 				 "backend does not offer feature-rx-copy");
 		return -EOPNOTSUPP;
 	}
+
+	/* A protocol error of the old connection is handled by now. */
+	cancel_work_sync(&nf->broken_work);
 
 	rtnl_lock();
 	xnf_teardown(nf);
@@ -213,6 +233,7 @@ static int xnf_connect(struct xnf_dev *nf)
 	}
 
 	netdev_update_features(dev);
+	nf->active = true;
 	if (netif_running(dev))
 		xnf_start_queues(nf);
 	nf->connects++;
@@ -229,7 +250,8 @@ static void xnf_broken_work(struct work_struct *work)
 {
 	struct xnf_dev *nf = container_of(work, struct xnf_dev, broken_work);
 
-	xnf_disconnect(nf);
+	/* The rings go once the backend, seeing Closing, has let go. */
+	xnf_quiesce(nf);
 	xenbus_switch_state(nf->xbdev, XenbusStateClosing);
 }
 
@@ -254,20 +276,27 @@ static void xnf_backend_changed(struct xenbus_device *xbdev,
 		break;
 
 	case XenbusStateConnected:
-		if (xbdev->state != XenbusStateConnected || !nf->queues ||
+		if (xbdev->state != XenbusStateConnected || !nf->active ||
 		    test_bit(0, &nf->broken))
 			break;
 		netif_carrier_on(nf->netdev);
 		netdev_notify_peers(nf->netdev);
 		break;
 
-	case XenbusStateClosed:
-		if (xbdev->state == XenbusStateClosed)
-			break;
-		fallthrough;
 	case XenbusStateClosing:
-		xnf_disconnect(nf);
+		/*
+		 * The backend may still have our rings mapped until it sees
+		 * us Closed: stop using them, free them on its Closed.
+		 */
+		xnf_quiesce(nf);
 		xenbus_frontend_closed(xbdev);
+		break;
+
+	case XenbusStateClosed:
+	case XenbusStateUnknown:
+		xnf_disconnect(nf);
+		if (xbdev->state != XenbusStateClosed)
+			xenbus_frontend_closed(xbdev);
 		break;
 
 	default:
@@ -350,8 +379,14 @@ static void xnf_wait_backend(struct xenbus_device *xbdev,
 static void xnf_remove(struct xenbus_device *xbdev)
 {
 	struct xnf_dev *nf = dev_get_drvdata(&xbdev->dev);
-	enum xenbus_state s = xenbus_read_driver_state(xbdev->otherend);
+	enum xenbus_state s;
 
+	/* No new protocol-error work from here on (see xnf_protocol_error). */
+	set_bit(0, &nf->broken);
+	cancel_work_sync(&nf->broken_work);
+	xnf_quiesce(nf);
+
+	s = xenbus_read_driver_state(xbdev->otherend);
 	if (s != XenbusStateClosed && s != XenbusStateUnknown) {
 		xenbus_switch_state(xbdev, XenbusStateClosing);
 		xnf_wait_backend(xbdev, XenbusStateClosing, XenbusStateClosed);
@@ -359,9 +394,9 @@ static void xnf_remove(struct xenbus_device *xbdev)
 		xnf_wait_backend(xbdev, XenbusStateClosed, XenbusStateClosed);
 	}
 
-	unregister_netdev(nf->netdev);
-	cancel_work_sync(&nf->broken_work);
+	/* The backend has let go of the rings (or timed out): free them. */
 	xnf_disconnect(nf);
+	unregister_netdev(nf->netdev);
 	dev_set_drvdata(&xbdev->dev, NULL);
 	free_netdev(nf->netdev);
 }

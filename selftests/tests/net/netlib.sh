@@ -61,3 +61,71 @@ tcp_ok() {
 nf_stat() {
 	gexec "$1" "ethtool -S eth0" | sed -n "s/^ *$2: *//p"
 }
+
+# ensure_guest NAME [key=value...]: reuse a running guest or create it.
+ensure_guest() {
+	guest_domid "$1" >/dev/null 2>&1 && return 0
+	guest_create "$@"
+}
+
+# par_to_dom0 GUEST N BYTES BASEPORT: N parallel TCP flows guest -> dom0.
+# ok/not_ok per flow on checksums.
+par_to_dom0() {
+	local g=$1 n=$2 bytes=$3 base=$4 i pids="" cmd="" rf snd rcv
+	for i in $(seq 1 "$n"); do
+		rf=/run/xenpv/ptd.$i
+		rm -f "$rf.ready" "$rf.out"
+		$NF tcp-recv $((base + i)) -m 300 -r "$rf.ready" >"$rf.out" 2>&1 &
+		pids="$pids $!"
+		cmd="$cmd $NF tcp-send $DOM0_IP $((base + i)) $bytes $i >/run/pts.$i 2>&1 &"
+	done
+	for i in $(seq 1 "$n"); do
+		wait_for 10 test -e "/run/xenpv/ptd.$i.ready"
+	done
+	GEXEC_TIMEOUT=300 gexec "$g" "$cmd wait" >/dev/null
+	# shellcheck disable=SC2086
+	wait $pids
+	for i in $(seq 1 "$n"); do
+		snd=$(gexec "$g" "cat /run/pts.$i")
+		rcv=$(cat "/run/xenpv/ptd.$i.out")
+		tcp_ok "flow $i of $n guest -> dom0" "$bytes" "$snd|$rcv"
+	done
+}
+
+# par_from_dom0 GUEST GUEST_IP N BYTES BASEPORT: N flows dom0 -> guest.
+par_from_dom0() {
+	local g=$1 gip=$2 n=$3 bytes=$4 base=$5 i pids="" cmd="" snd rcv
+	for i in $(seq 1 "$n"); do
+		cmd="$cmd rm -f /run/pfr.$i.ready; $NF tcp-recv $((base + i)) -m 300 -r /run/pfr.$i.ready >/run/pfr.$i.out 2>&1 &"
+	done
+	gexec "$g" "$cmd" >/dev/null
+	for i in $(seq 1 "$n"); do
+		wait_for 20 gexec "$g" "test -e /run/pfr.$i.ready"
+	done
+	for i in $(seq 1 "$n"); do
+		timeout 300 $NF tcp-send "$gip" $((base + i)) "$bytes" $((i + 50)) \
+			>"/run/xenpv/pfs.$i" 2>&1 &
+		pids="$pids $!"
+	done
+	# shellcheck disable=SC2086
+	wait $pids
+	for i in $(seq 1 "$n"); do
+		wait_for 60 gexec "$g" "grep -q received= /run/pfr.$i.out"
+		snd=$(cat "/run/xenpv/pfs.$i")
+		rcv=$(gexec "$g" "cat /run/pfr.$i.out")
+		tcp_ok "flow $i of $n dom0 -> guest" "$bytes" "$snd|$rcv"
+	done
+}
+
+# irq_count GUEST PATTERN: interrupts of the guest's IRQ lines matching
+# PATTERN (all CPUs added up).
+irq_count() {
+	gexec "$1" "grep -E '$2' /proc/interrupts" | awk '
+		{ for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i }
+		END { print s + 0 }'
+}
+
+# guest_clean GUEST: the guest log shows no oops, BUG or warning splat.
+guest_clean() {
+	! gexec "$1" "dmesg" | grep -qE 'BUG:|Oops|WARNING:|general protection|Call Trace'
+}

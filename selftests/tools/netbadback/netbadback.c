@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netbadback: play a misbehaving network backend from dom0.
+ *
+ * It maps a guest's netif TX shared ring through /dev/xen/gntdev (the
+ * ring is granted to dom0, where the real backend runs) and corrupts what
+ * only the backend may write.  The guest frontend notices on its next
+ * transmit or TX interrupt; it must drop the connection with one log line
+ * and keep running.
+ *
+ *   netbadback DOMID GREF show      print the ring indices
+ *   netbadback DOMID GREF rspprod   move rsp_prod 1000 slots ahead
+ *   netbadback DOMID GREF badid     publish one response with id 0x7777
+ *   netbadback DOMID GREF dupid     re-publish the last response (an id
+ *                                   no longer in flight)
+ *
+ * Prints key=value pairs; exit 0 when the ring was mapped and written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+typedef uint16_t domid_t;	/* the uapi header expects Xen's types */
+typedef uint32_t grant_ref_t;
+#include <xen/gntdev.h>
+
+#define PAGE_SZ		4096u
+#define TX_RING_SZ	256u
+
+/* The guest and the real backend write the ring at the same time. */
+#define RD(x)		__atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define WR(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
+
+/* The netif TX shared ring: four indices, padding, then 12-byte slots. */
+struct tx_sring {
+	uint32_t req_prod, req_event, rsp_prod, rsp_event;
+	uint8_t pad[48];
+	union {
+		struct {
+			uint32_t gref;
+			uint16_t offset, flags, id, size;
+		} req;
+		struct {
+			uint16_t id;
+			int16_t status;
+		} rsp;
+		uint8_t raw[12];
+	} ring[TX_RING_SZ];
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "netbadback: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct {
+		struct ioctl_gntdev_map_grant_ref map;
+		struct ioctl_gntdev_grant_ref more;
+	} op;
+	struct ioctl_gntdev_unmap_grant_ref unmap;
+	struct tx_sring *s;
+	uint32_t prod, slot;
+	int fd;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: netbadback DOMID GREF show|rspprod|badid|dupid\n");
+		return 2;
+	}
+
+	fd = open("/dev/xen/gntdev", O_RDWR);
+	if (fd < 0)
+		die("open /dev/xen/gntdev");
+	memset(&op, 0, sizeof(op));
+	op.map.count = 1;
+	op.map.refs[0].domid = strtoul(argv[1], NULL, 0);
+	op.map.refs[0].ref = strtoul(argv[2], NULL, 0);
+	if (ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, &op.map) < 0)
+		die("map grant");
+	s = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 op.map.index);
+	if (s == MAP_FAILED)
+		die("mmap");
+
+	prod = RD(s->rsp_prod);
+	printf("req_prod=%u rsp_prod=%u req_event=%u rsp_event=%u\n",
+	       RD(s->req_prod), prod, RD(s->req_event), RD(s->rsp_event));
+
+	if (!strcmp(argv[3], "rspprod")) {
+		WR(s->rsp_prod, prod + 1000);
+	} else if (!strcmp(argv[3], "badid")) {
+		slot = prod % TX_RING_SZ;
+		s->ring[slot].rsp.id = 0x7777;
+		s->ring[slot].rsp.status = 0;
+		__sync_synchronize();
+		WR(s->rsp_prod, prod + 1);
+	} else if (!strcmp(argv[3], "dupid")) {
+		slot = prod % TX_RING_SZ;
+		memcpy(s->ring[slot].raw, s->ring[(prod - 1) % TX_RING_SZ].raw,
+		       sizeof(s->ring[slot].raw));
+		__sync_synchronize();
+		WR(s->rsp_prod, prod + 1);
+	} else if (strcmp(argv[3], "show")) {
+		fprintf(stderr, "netbadback: unknown mode %s\n", argv[3]);
+		return 2;
+	}
+	__sync_synchronize();
+	printf("mode=%s new_rsp_prod=%u\n", argv[3], RD(s->rsp_prod));
+
+	munmap(s, PAGE_SZ);
+	memset(&unmap, 0, sizeof(unmap));
+	unmap.index = op.map.index;
+	unmap.count = 1;
+	ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap);
+	close(fd);
+	return 0;
+}
