@@ -27,7 +27,7 @@ gexec s1 "$NH 1 stall 25 >/run/stall.out 2>&1 &" >/dev/null
 wait_for 30 test "$(backend_state "$id" vif 1)" = 4
 is "stalling frontend connected" "$(backend_state "$id" vif 1)" 4
 ip neigh replace 192.0.2.99 lladdr 00:16:3e:00:04:02 dev xenbr0
-ping -c 100 -i 0.2 -W 1 192.0.2.99 >/dev/null 2>&1 &
+ping -c 300 -i 0.2 -W 1 192.0.2.99 >/dev/null 2>&1 &
 ppid=$!
 wait_for 20 test "$(cat /sys/class/net/$vif/carrier)" = 0
 is "carrier off after the stall timeout" "$(cat /sys/class/net/$vif/carrier)" 0
