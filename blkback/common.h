@@ -229,7 +229,6 @@ void xbb_unmap(struct xbb_ring *ring, struct page **pages,
 struct xbb_pgrant *xbb_pg_find(struct xbb_ring *ring, grant_ref_t gref);
 bool xbb_pg_add(struct xbb_ring *ring, struct xbb_pgrant *pg);
 void xbb_pg_put(struct xbb_ring *ring, struct xbb_pgrant *pg);
-bool xbb_pg_room(struct xbb_ring *ring);
 void xbb_pg_reclaim(struct xbb_ring *ring, bool all_idle);
 void xbb_pg_purge(struct xbb_ring *ring);
 

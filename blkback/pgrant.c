@@ -63,11 +63,6 @@ void xbb_pg_put(struct xbb_ring *ring, struct xbb_pgrant *pg)
 	pg->last_use = jiffies;
 }
 
-bool xbb_pg_room(struct xbb_ring *ring)
-{
-	return ring->be->persistent && ring->nr_pgrants < xbb_max_pgrants;
-}
-
 /* Unmap and free a batch of grants already taken out of the tree. */
 static void xbb_pg_release(struct xbb_ring *ring, struct xbb_pgrant **batch,
 			   unsigned int n)
