@@ -298,8 +298,8 @@ struct nb_vif *nb_vif_create(struct xenbus_device *xdev, domid_t domid,
 	dev->hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM |
 		NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_FRAGLIST;
 	dev->features = dev->hw_features | NETIF_F_RXCSUM;
-	dev->priv_flags |= IFF_NO_QUEUE;
-	dev->tx_queue_len = 0;
+	/* a short qdisc absorbs bursts while our queue is stopped */
+	dev->tx_queue_len = 128;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = XENPV_NETIF_MAX_FRAME - VLAN_ETH_HLEN;
 	netif_set_tso_max_size(dev, XENPV_NETIF_MAX_FRAME - VLAN_ETH_HLEN);
