@@ -47,6 +47,7 @@ tcp_ok() {
 	rs=$(field sum "$rcv")
 	rb=$(field received "$rcv")
 	bad=$(field bad "$rcv")
+	[ -n "$rcv" ] && [ -z "$bad" ] && bad=0	# xnfcat prints no bad=
 	if [ -n "$ss" ] && [ "$ss" = "$rs" ] && [ "$rb" = "$bytes" ] &&
 	   [ "$bad" = 0 ]; then
 		ok "$desc ($bytes bytes, sum $ss, $(field secs "$snd") s)"
@@ -128,4 +129,26 @@ irq_count() {
 # guest_clean GUEST: the guest log shows no oops, BUG or warning splat.
 guest_clean() {
 	! gexec "$1" "dmesg" | grep -qE 'BUG:|Oops|WARNING:|general protection|Call Trace'
+}
+
+# xc_to_dom0 GUEST DOM0_ADDR PORT BYTES SEED / xc_from_dom0 GUEST GUEST_ADDR
+# PORT BYTES SEED: like tcp_to_dom0/tcp_from_dom0 with xnfcat (v4 or v6).
+XC=/xenpv/bin/xnfcat
+xc_to_dom0() {
+	local g=$1 addr=$2 port=$3 bytes=$4 seed=$5 rf=/run/xenpv/xc.$3 snd
+	rm -f "$rf.ready"
+	$XC recv "$port" -m 300 -r "$rf.ready" >"$rf.out" 2>&1 &
+	local pid=$!
+	wait_for 10 test -e "$rf.ready"
+	snd=$(GEXEC_TIMEOUT=300 gexec "$g" "$XC send $addr $port $bytes $seed")
+	wait "$pid"
+	echo "$snd|$(cat "$rf.out")"
+}
+xc_from_dom0() {
+	local g=$1 addr=$2 port=$3 bytes=$4 seed=$5 rf=/run/xc.$3 snd
+	gexec "$g" "rm -f $rf.ready; $XC recv $port -m 300 -r $rf.ready >$rf.out 2>&1 &" >/dev/null
+	wait_for 20 gexec "$g" "test -e $rf.ready"
+	snd=$(timeout 300 $XC send "$addr" "$port" "$bytes" "$seed" 2>&1)
+	wait_for 60 gexec "$g" "grep -q received= $rf.out"
+	echo "$snd|$(gexec "$g" "cat $rf.out")"
 }
