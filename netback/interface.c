@@ -602,6 +602,8 @@ void nb_vif_disconnect(struct nb_vif *vif)
 	netif_carrier_off(vif->dev);
 	WRITE_ONCE(vif->nr_active, 0);
 	synchronize_net();
+	/* whatever waits in the qdisc now reaches xmit and is dropped */
+	netif_tx_wake_all_queues(vif->dev);
 
 	for (i = 0; i < n; i++)
 		if (vif->queues[i])

@@ -381,6 +381,9 @@ int nb_rx_thread(void *data)
 
 			q->st.tx_dropped += n;
 			skb_queue_purge(&q->rx_queue);
+			/* let the qdisc drain into xmit, which drops */
+			netif_tx_wake_queue(netdev_get_tx_queue(vif->dev,
+								q->id));
 			continue;
 		}
 		nb_rx_action(q);
