@@ -104,6 +104,8 @@ struct xnf_dev {
 	 * may still map them, until it reaches Closed.
 	 */
 	bool active;
+	/* Backend state at the last otherend_changed callback. */
+	enum xenbus_state backend_seen;
 	bool split_evtchn;		/* in use on the current connection */
 	struct xnf_backend_caps caps;
 

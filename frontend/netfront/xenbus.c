@@ -259,16 +259,30 @@ static void xnf_backend_changed(struct xenbus_device *xbdev,
 				enum xenbus_state state)
 {
 	struct xnf_dev *nf = dev_get_drvdata(&xbdev->dev);
+	enum xenbus_state prev = nf->backend_seen;
 
 	dev_dbg(&xbdev->dev, "backend %s, frontend %s\n",
 		xenbus_strstate(state), xenbus_strstate(xbdev->state));
+	nf->backend_seen = state;
 
 	switch (state) {
 	case XenbusStateInitWait:
-		if (xbdev->state != XenbusStateInitialising &&
-		    xbdev->state != XenbusStateClosed)
+		/* A queued second event for the same InitWait: nothing new. */
+		if (prev == XenbusStateInitWait)
 			break;
-		if (xbdev->state == XenbusStateClosed)
+		/*
+		 * First contact, or the backend came back after closing, or
+		 * it was re-bound under us (a rebindable backend leaves its
+		 * old state in place and reappears in InitWait, its old
+		 * mappings gone): in all cases connect afresh.
+		 */
+		if (xbdev->state == XenbusStateConnected ||
+		    xbdev->state == XenbusStateInitialised)
+			netdev_info(nf->netdev, "backend restarted, reconnecting\n");
+		else if (xbdev->state != XenbusStateInitialising &&
+			 xbdev->state != XenbusStateClosed)
+			break;
+		if (xbdev->state != XenbusStateInitialising)
 			xenbus_switch_state(xbdev, XenbusStateInitialising);
 		if (xnf_connect(nf))
 			break;
