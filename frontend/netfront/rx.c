@@ -293,9 +293,9 @@ static int xnf_rx_one(struct xnf_queue *q, RING_IDX prod,
 					   idx & (XNF_RX_RING_SIZE - 1),
 					   rsp->offset, rsp->status);
 		}
-		if (v == XNF_DROP)
+		if (v == XNF_DROP || !page)
 			pkt.drop = true;
-		if (bad || pkt.drop || !page) {
+		if (bad || pkt.drop) {
 			if (page)
 				put_page(page);
 			continue;

@@ -227,9 +227,13 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	spin_lock_irqsave(&q->tx_lock, flags);
 	if (unlikely(RING_FREE_REQUESTS(&q->tx) < slots + 1)) {
+		/*
+		 * The queue stops well before this; the skb may be our
+		 * copy, so it cannot go back to the stack: drop it.
+		 */
 		netif_tx_stop_queue(txq);
 		spin_unlock_irqrestore(&q->tx_lock, flags);
-		return NETDEV_TX_BUSY;
+		goto drop;
 	}
 
 	memset(XNF_TX_CB(skb), 0, sizeof(struct xnf_tx_cb));
