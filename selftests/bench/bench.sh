@@ -4,6 +4,7 @@
 # figures with xenpv/in-tree and each/native ratios (out/bench.md).
 . "$(dirname "$0")/../lab/common.sh"
 lab=$XENPV_TOP/selftests/lab
+mkdir -p "$XENPV_OUT"
 pairs=intree
 all_xenpv=1
 for ko in frontend/blkfront/xenpv_blkfront.ko:xen:vbd frontend/netfront/xenpv_netfront.ko:xen:vif \
@@ -12,7 +13,7 @@ for ko in frontend/blkfront/xenpv_blkfront.ko:xen:vbd frontend/netfront/xenpv_ne
 	make -s -C "/usr/src/linux-headers-$XENPV_KVER" M="$(dirname "$f")" modules >/dev/null 2>&1
 	modinfo -F alias "$f" 2>/dev/null | grep -qx "${ko#*:}" || all_xenpv=0
 done
-[ $all_xenpv = 1 ] && pairs=intree,xenpv
+[ $all_xenpv = 1 ] && pairs=intree+xenpv
 log "benchmarking pairs: $pairs (plus dom0 native)"
 "$lab/lab.sh" run bench --arg "benchpairs=$pairs" --timeout 1500 | tee "$XENPV_OUT/bench.tap"
 rc=${PIPESTATUS[0]}

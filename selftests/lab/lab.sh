@@ -88,6 +88,8 @@ take_slot() {
 # done, QEMU exits, or TIMEOUT seconds pass (then it is killed).
 run_qemu() {
 	local logf=$1 tmo=$2 cmdline=$3 pid end
+	# QEMU splits -initrd at commas: the command line may hold none.
+	case $cmdline in *,*) die "no commas in the dom0 command line: $cmdline" ;; esac
 	: >"$logf"
 	qemu-system-x86_64 -accel tcg -cpu qemu64,+svm -m "${XENPV_QEMU_MEM:-3072}" \
 		-smp 2 -nographic -no-reboot -nic none -monitor none \
@@ -125,6 +127,7 @@ report() {
 	n=$(grep -cE '^(not )?ok [0-9]+' "$logf.clean" || true)
 	if [ -z "$res" ]; then
 		echo "not ok - [$tag] suite did not finish (crash or timeout)"
+		[ -s "$logf.qemu" ] && sed 's/^/#   qemu: /' "$logf.qemu"
 		echo "# serial log tail ($logf):"
 		tail -n 60 "$logf.clean" | sed 's/^/#   /'
 		return 1

@@ -45,9 +45,9 @@ load_backends() { # load_backends xenpv|intree
 	fi
 }
 
-# bench.sh passes xenpv.benchpairs=intree,xenpv once all four xenpv
+# bench.sh passes xenpv.benchpairs=intree+xenpv once all four xenpv
 # drivers drive devices.
-pairs=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchpairs=//p' | tr , ' ')
+pairs=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchpairs=//p' | tr + ' ')
 pairs=${pairs:-intree}
 
 # --- dom0 native: the same image through a loop device, TCP over veth ---
