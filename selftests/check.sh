@@ -109,14 +109,30 @@ if want lab; then
 	else
 		tapline FAIL "lab: images built" "$XENPV_OUT/lab-images.log"
 	fi | emit
-	grep -v '^#' "$XENPV_TOP/selftests/lab/matrix" | while read -r suite opts; do
-		[ -n "$suite" ] || continue
+	# Two runs at a time (XENPV_LAB_JOBS): a lab leaves a core idle while
+	# its guests wait.  Each run's output is shown whole, in matrix order.
+	jobs=${XENPV_LAB_JOBS:-2}
+	i=0
+	mdir=$XENPV_OUT/matrix
+	rm -rf "$mdir"
+	mkdir -p "$mdir"
+	while read -r suite opts; do
+		case $suite in "" | "#"*) continue ;; esac
+		i=$((i + 1))
 		if [ ! -d "$XENPV_TOP/selftests/tests/$suite" ]; then
-			echo "# lab: suite $suite not present, skipped"
+			echo "# lab: suite $suite not present, skipped" >"$mdir/$i.out"
 			continue
 		fi
-		"$XENPV_TOP/selftests/lab/lab.sh" run "$suite" $opts --no-build </dev/null 2>&1 |
-			grep -v '^\[[0-9:]*\] '
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+			sleep 2
+		done
+		log "lab run $i: $suite $opts"
+		( XENPV_LAB_SLOTS=$jobs "$XENPV_TOP/selftests/lab/lab.sh" run "$suite" $opts \
+			--no-build </dev/null 2>&1 | grep -v '^\[[0-9:]*\] ' >"$mdir/$i.out" ) &
+	done <"$XENPV_TOP/selftests/lab/matrix"
+	wait
+	for f in $(ls "$mdir" | sort -n); do
+		cat "$mdir/$f"
 	done | emit
 fi
 
