@@ -282,19 +282,41 @@ static void xpb_online_page(struct page *page, unsigned int order)
 		xpb_kick();
 }
 
-/* Every pfn of the range must read as "no frame" before it is mapped. */
-static bool xpb_p2m_range_free(unsigned long pfn, unsigned long nr)
+/*
+ * Before add_memory builds the kernel mapping of a new range, every pfn in
+ * it must read "no frame" in the p2m, else the mapping would point at
+ * machine frames of the same number.  Beyond the boot p2m the entries
+ * read "identity".  set_phys_to_machine() is not exported; the exported
+ * xen_alloc_p2m_entry() gives each pfn a private, writable p2m leaf (a
+ * copy of the identity one), whose entries can then be overwritten.
+ * Frames that are really mapped (not identity, not invalid) make us give
+ * the range up.
+ */
+static int xpb_p2m_invalidate(unsigned long pfn, unsigned long nr)
 {
 #ifdef CONFIG_XEN_HAVE_PVMMU
-	unsigned long i;
+	unsigned long i, mfn;
+	int rc;
 
 	if (xen_feature(XENFEAT_auto_translated_physmap))
-		return true;
-	for (i = 0; i < nr; i++)
+		return 0;
+	for (i = 0; i < nr; i++) {
+		mfn = get_phys_to_machine(pfn + i);
+		if (mfn == INVALID_P2M_ENTRY)
+			continue;
+		if (!(mfn & IDENTITY_FRAME_BIT))
+			return -EBUSY;
+		rc = xen_alloc_p2m_entry(pfn + i);
+		if (rc)
+			return rc;
+		if (pfn + i >= xen_p2m_size)
+			return -ERANGE;
+		WRITE_ONCE(xen_p2m_addr[pfn + i], INVALID_P2M_ENTRY);
 		if (get_phys_to_machine(pfn + i) != INVALID_P2M_ENTRY)
-			return false;
+			return -EIO;
+	}
 #endif
-	return true;
+	return 0;
 }
 
 static int xpb_hot_add(unsigned long nr_pages)
@@ -330,10 +352,11 @@ static int xpb_hot_add(unsigned long nr_pages)
 	start = probe.start;
 	release_resource(&probe);
 
-	if (!xpb_p2m_range_free(PFN_DOWN(start), nr_pages)) {
-		pr_warn("p2m already maps frames at %#llx, not hot-adding there\n",
-			start);
-		return -EBUSY;
+	rc = xpb_p2m_invalidate(PFN_DOWN(start), nr_pages);
+	if (rc) {
+		pr_warn("cannot clear the p2m for %#llx (%d), not hot-adding there\n",
+			start, rc);
+		return rc;
 	}
 
 	spin_lock(&xpb.pool_lock);

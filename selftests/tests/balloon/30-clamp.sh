@@ -50,4 +50,5 @@ check "minmem_kb above the request clamps it (target 220 MiB)" \
 	wait_for 30 bal_is bclamp target_kb $((220 * MiB))
 is "min_kb follows minmem_kb" "$(bal bclamp min_kb)" $((220 * MiB))
 check "the guest settles at 220 MiB" bal_wait_current bclamp $((220 * MiB)) 180
+bal_dmesg bclamp
 guest_destroy bclamp

@@ -1,8 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
-# A process touching memory while the target drops is not OOM-killed when
-# it fits above the floor: the balloon backs off (retries) instead of
-# pushing the guest into the OOM killer, and finishes once memory is free.
+# A process touching memory while the target drops is not OOM-killed:
+# the balloon only takes memory the guest can spare (MemAvailable above
+# headroom_kb), backs off and retries instead of pushing the guest into the
+# OOM killer, and finishes the job once the process is gone.
 . /xenpv/tests/balloon/lib-balloon.sh
+
+# hog NAME MB SECONDS: start a process in the guest that writes MB million
+# bytes of anonymous memory (awk's sprintf) and holds them for SECONDS.
+hog() {
+	gexec "$1" "rm -rf /run/hog; mkdir /run/hog
+		(awk 'BEGIN { s = sprintf(\"%${2}000000s\", \"\"); system(\"sleep $3\"); print length(s) }' \
+			>/run/hog/out 2>&1; echo \$? >/run/hog/rc) </dev/null >/dev/null 2>&1 &" >/dev/null
+}
+hog_done() { gexec "$1" 'test -s /run/hog/rc'; }
 
 if ! bal_guest boom memory=256; then
 	not_ok "nobal guest boots (memory=256)"
@@ -11,26 +21,37 @@ fi
 ok "nobal guest boots (memory=256)"
 check "xenpv_balloon loads" bal_load boom
 
-# 80 MB of anonymous memory, written by awk's sprintf, held for 25 s.
-gexec boom 'rm -rf /run/hog; mkdir /run/hog
-	(awk "BEGIN { s = sprintf(\"%80000000s\", \"\"); system(\"sleep 25\"); print length(s) }" \
-		>/run/hog/out 2>&1; echo $? >/run/hog/rc) </dev/null >/dev/null 2>&1 &
-	echo started' >/dev/null
-sleep 1
+# A: xl mem-set 128m while a 48 MB process is allocating; it fits in a
+# 128 MiB guest.
+hog boom 48 20
 $XL mem-set boom 128m
-check "the process finishes" wait_for 90 gexec boom 'test -s /run/hog/rc'
-is "it was not killed (exit 0)" "$(gexec boom 'cat /run/hog/rc')" 0
-is "and its memory was all there (80000000 bytes)" "$(gexec boom 'cat /run/hog/out')" 80000000
-is "no OOM kill in the guest" "$(guest_oom boom)" ""
-check "the balloon reaches 128 MiB afterwards" bal_wait_current boom $((128 * MiB)) 180
-diag "retries=$(bal boom retries) ballooned=$(bal boom ballooned_pages)"
+check "A: the process finishes" wait_for 120 hog_done boom
+is "A: it was not killed (exit 0)" "$(gexec boom 'cat /run/hog/rc')" 0
+is "A: its memory was all there (48000000 bytes)" "$(gexec boom 'cat /run/hog/out')" 48000000
+is "A: no OOM kill in the guest" "$(guest_oom boom)" ""
+check "A: the guest reaches 128 MiB" bal_wait_current boom $((128 * MiB)) 180
 
-# Same again, now with the guest already at 128 MiB: the hog has to fit
-# in what is left, and the balloon must not make it fail.
-gexec boom 'rm -f /run/hog/*
-	(awk "BEGIN { s = sprintf(\"%40000000s\", \"\"); system(\"sleep 5\"); print length(s) }" \
-		>/run/hog/out 2>&1; echo $? >/run/hog/rc) </dev/null >/dev/null 2>&1 &' >/dev/null
-check "a 40 MB process at 128 MiB finishes" wait_for 60 gexec boom 'test -s /run/hog/rc'
-is "its memory was all there" "$(gexec boom 'cat /run/hog/out')" 40000000
-is "still no OOM kill" "$(guest_oom boom)" ""
+# B: target below the floor (clamped to it) while a 64 MB process holds
+# its memory: at the floor it could not live, so the balloon must stop
+# short while it runs, and reach the floor after it exits.
+$XL mem-set boom 256m
+bal_wait_current boom $((256 * MiB)) 180
+floor=$(bal boom min_kb)
+r0=$(bal boom retries)
+hog boom 64 30
+sleep 2
+set_target boom $((8 * MiB))
+sleep 20
+during=$(bal boom current_kb)
+check "B: the process finishes" wait_for 120 hog_done boom
+is "B: it was not killed (exit 0)" "$(gexec boom 'cat /run/hog/rc')" 0
+is "B: its memory was all there (64000000 bytes)" "$(gexec boom 'cat /run/hog/out')" 64000000
+is "B: no OOM kill in the guest" "$(guest_oom boom)" ""
+diag "B: floor $floor kB, $during kB while the process ran, retries $r0 -> $(bal boom retries), oom_pages $(bal boom oom_pages)"
+check "B: the balloon stayed above the floor while the process ran" \
+	test "$during" -gt $((floor + MiB))
+check "B: and retried meanwhile" test "$(bal boom retries)" -gt "$r0"
+check "B: the guest reaches the floor after the process exits" \
+	bal_wait_current boom "$floor" 180
+bal_dmesg boom
 guest_destroy boom

@@ -26,4 +26,5 @@ diag "watch_events $(bal bconv watch_events) (from $ev0), retries $(bal bconv re
 sleep 3
 check "still at the last target after settling" \
 	near "$(bal bconv current_kb)" $last $MiB
+bal_dmesg bconv
 guest_destroy bconv

@@ -8,7 +8,10 @@ if ! bal_guest bunl memory=256; then
 fi
 ok "nobal guest boots (memory=256)"
 mt0=$(memtotal bunl)
+fb=/local/domain/$(guest_domid bunl)/control/feature-balloon
+xenstore-write $fb "" && xenstore-chmod $fb n0 b$(guest_domid bunl)
 check "xenpv_balloon loads" bal_load bunl
+is "control/feature-balloon is 1 while loaded" "$(xenstore-read $fb)" 1
 # memory/target only: xl mem-set would also lower the domain's maximum
 # reservation and Xen would then refuse to give the pages back.
 set_target bunl $((128 * MiB))
@@ -27,4 +30,5 @@ check "the memory is usable: 200 MiB in a tmpfs" \
 is "no OOM kill" "$(guest_oom bunl)" ""
 check "loads again after unload" bal_load bunl
 check "and rmmod at full size is immediate" gexec bunl 'rmmod xenpv_balloon'
+bal_dmesg bunl
 guest_destroy bunl

@@ -80,3 +80,8 @@ clamp_node() {
 
 # guest_oom NAME: non-empty if the guest's kernel killed anything.
 guest_oom() { gexec "$1" 'dmesg | grep -iE "out of memory|oom-kill|invoked oom"'; }
+
+# bal_dmesg NAME: the driver's kernel messages in the guest, as comments.
+bal_dmesg() {
+	gexec "$1" 'dmesg | grep xenpv_balloon | tail -n 12' | sed 's/^/# dmesg: /'
+}
