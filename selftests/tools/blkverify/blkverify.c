@@ -8,6 +8,8 @@
  *        1 MiB writes), then fsync when asked
  *   blkverify verify DEV SEED [START COUNT]
  *        check those blocks; prints "bad N" and exits 1 on any mismatch
+ *   blkverify zero   DEV START COUNT
+ *        check those blocks read as zeroes; prints "nonzero N of COUNT"
  *   blkverify random DEV SEED JOBS OPS [MAXBLOCKS]
  *        JOBS processes, each owning a slice of DEV, do OPS random reads
  *        and writes of 1..MAXBLOCKS (default 32) blocks at random offsets
@@ -273,9 +275,32 @@ static int random_mode(const char *dev, uint64_t seed, int jobs, uint64_t ops,
 	return worst;
 }
 
+/* count blocks in [start, start + count) holding anything but zeroes */
+static int zero_mode(const char *dev, uint64_t start, uint64_t count)
+{
+	static const uint8_t zero[BLK];
+	uint64_t blocks, b, nonzero = 0;
+	uint8_t *buf = buf_alloc(BLK);
+	int fd = open_dev(dev, &blocks);
+
+	if (start + count > blocks)
+		return 2;
+	for (b = start; b < start + count; b++) {
+		if (xfer(fd, 0, buf, b, 1))
+			return 2;
+		if (memcmp(buf, zero, BLK))
+			nonzero++;
+	}
+	close(fd);
+	printf("nonzero %llu of %llu\n", (unsigned long long)nonzero,
+	       (unsigned long long)count);
+	return nonzero ? 1 : 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: blkverify write|verify DEV SEED [START COUNT] [--fsync]\n"
+			"       blkverify zero DEV START COUNT\n"
 			"       blkverify random DEV SEED JOBS OPS [MAXBLOCKS]\n");
 	exit(2);
 }
@@ -292,6 +317,9 @@ int main(int argc, char **argv)
 	}
 	if (argc < 4)
 		usage();
+	if (!strcmp(argv[1], "zero") && argc == 5)
+		return zero_mode(argv[2], strtoull(argv[3], NULL, 0),
+				 strtoull(argv[4], NULL, 0));
 	seed = strtoull(argv[3], NULL, 0);
 	if (!strcmp(argv[1], "write") || !strcmp(argv[1], "verify")) {
 		uint64_t start = argc > 4 ? strtoull(argv[4], NULL, 0) : 0;
