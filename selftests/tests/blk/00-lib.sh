@@ -7,7 +7,7 @@ BV=/xenpv/bin/blkverify
 # 2-vcpu guests under TCG on a busy host boot slowly
 export GUEST_BOOT_TIMEOUT=${GUEST_BOOT_TIMEOUT:-300}
 BLK_IMG=/run/xenpv/blk.img
-BLK_MB=128
+BLK_MB=64
 XVDA=51712	# virtual-device of xvda
 XVDB=51728	# virtual-device of xvdb
 

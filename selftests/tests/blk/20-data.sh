@@ -23,7 +23,7 @@ is "whole-disk pattern verified block by block" "$out" \
 check "dom0 finds the same pattern in the backing file" \
 	$BV verify "$BLK_IMG" 11
 
-out=$(GEXEC_TIMEOUT=600 gexec blk "$BV random /dev/xvda 23 4 400 64")
+out=$(GEXEC_TIMEOUT=600 gexec blk "$BV random /dev/xvda 23 4 150 64")
 diag "$out"
 check "4 jobs of random mixed I/O (4-256 KiB) verified" \
 	sh -c "echo '$out' | grep -q '^random: all good'"
