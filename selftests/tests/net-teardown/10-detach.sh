@@ -43,8 +43,10 @@ wait $spid $rpid 2>/dev/null
 
 check "xl network-attach" timeout 60 $XL network-attach t1 \
 	mac=00:16:3e:00:02:01 bridge=xenbr0
-wait_for 30 test "$(backend_state "$id" vif 1)" = 4
-is "new backend vif$id.1 connected" "$(backend_state "$id" vif 1)" 4
+# libxl hands out the lowest free device id again
+dev=$(xenstore-list "/local/domain/0/backend/vif/$id" 2>/dev/null | tail -n1)
+wait_for 30 test "$(backend_state "$id" vif "$dev")" = 4
+is "new backend vif$id.$dev connected" "$(backend_state "$id" vif "$dev")" 4
 gexec t1 'for n in /sys/class/net/eth*; do ip link set ${n##*/} up; done
 	e=$(ls /sys/class/net | grep eth | tail -n1)
 	ip addr flush dev $e; ip addr add '"$gip"'/24 dev $e' >/dev/null
