@@ -128,7 +128,11 @@ irq_count() {
 
 # guest_clean GUEST: the guest log shows no oops, BUG or warning splat.
 guest_clean() {
-	! gexec "$1" "dmesg" | grep -qE 'BUG:|Oops|WARNING:|general protection|Call Trace'
+	local n
+	n=$(gexec "$1" "dmesg | grep -cE 'BUG:|Oops|WARNING:|general protection|Call Trace'")
+	[ "$n" = 0 ] && return 0
+	gexec "$1" "dmesg | grep -E -A5 'BUG:|Oops|WARNING:|general protection' | head -n 30"
+	return 1
 }
 
 # xc_to_dom0 GUEST DOM0_ADDR PORT BYTES SEED / xc_from_dom0 GUEST GUEST_ADDR
