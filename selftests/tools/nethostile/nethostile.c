@@ -106,6 +106,15 @@ static void xs_write(const char *node, const char *val)
 		die("xenstore-write");
 }
 
+static void xs_rm(const char *node)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "xenstore-rm %s/%s 2>/dev/null", fe, node);
+	if (system(cmd))
+		return;
+}
+
 static int xs_read(const char *path, char *out, size_t len)
 {
 	char cmd[512];
@@ -200,6 +209,12 @@ static void connect_be(void)
 	unsigned int i;
 	int s, rc;
 
+	/* keys a kernel frontend may have left behind would win over ours */
+	xs_rm("event-channel-tx");
+	xs_rm("event-channel-rx");
+	xs_rm("multi-queue-num-queues");
+	xs_rm("queue-0");
+	xs_rm("queue-1");
 	xs_write("state", "1");
 	s = wait_be(2, 2, 10);
 	if (s != 2) {
