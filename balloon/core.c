@@ -593,7 +593,7 @@ static int xpb_oom_notify(struct notifier_block *nb, unsigned long unused,
 	*freed += got;
 	WRITE_ONCE(xpb.oom_pages, xpb.oom_pages + got);
 	WRITE_ONCE(xpb.oom_hold_until, jiffies + XPB_OOM_HOLD);
-	pr_warn_ratelimited("out of memory: took %ld pages back from Xen, no shrinking for %d s\n",
+	pr_warn_ratelimited("OOM killer about to run: took %ld pages back from Xen, no shrinking for %d s\n",
 			    got, XPB_OOM_HOLD / HZ);
 	return NOTIFY_OK;
 }

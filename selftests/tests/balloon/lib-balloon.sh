@@ -79,9 +79,10 @@ clamp_node() {
 }
 
 # guest_oom NAME: non-empty if the guest's kernel killed anything.
-guest_oom() { gexec "$1" 'dmesg | grep -iE "out of memory|oom-kill|invoked oom"'; }
+guest_oom() { gexec "$1" 'dmesg | grep -E "Killed process|invoked oom-killer|oom-kill:"'; }
 
 # bal_dmesg NAME: the driver's kernel messages in the guest, as comments.
 bal_dmesg() {
-	gexec "$1" 'dmesg | grep xenpv_balloon | tail -n 12' | sed 's/^/# dmesg: /'
+	gexec "$1" 'dmesg | grep xenpv_balloon | tail -n 12; echo "(last lines:)"; dmesg | tail -n 4' |
+		sed 's/^/# dmesg: /'
 }
