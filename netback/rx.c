@@ -67,6 +67,9 @@ netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (skb_orphan_frags_rx(skb, GFP_ATOMIC))
 		goto drop;
 
+	/* a stall is measured from the moment a frame starts waiting */
+	if (skb_queue_empty(&q->rx_queue))
+		WRITE_ONCE(q->rx_progress, jiffies);
 	skb_queue_tail(&q->rx_queue, skb);
 	if (skb_queue_len(&q->rx_queue) >= NB_RX_QLEN)
 		netif_tx_stop_queue(netdev_get_tx_queue(dev, qid));
