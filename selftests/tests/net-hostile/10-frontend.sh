@@ -89,6 +89,19 @@ fatal_case prodahead
 fatal_case slots21
 fatal_case runaway
 
+# XenBus misbehaviour: refused with Closing, then a clean close
+for sc in nokeys junkstate badring; do
+	out=$(GEXEC_TIMEOUT=90 gexec h1 "$NH 1 $sc")
+	if [ "$(field initwait "$out")" = 1 ] &&
+	   [ "$(field backend_state "$out")" = 5 ] &&
+	   [ "$(field closed "$out")" = 1 ]; then
+		ok "$sc: backend refuses (Closing), then closes"
+	else
+		not_ok "$sc: backend refuses (Closing), then closes"
+		diag "nethostile: $(echo $out)"
+	fi
+done
+
 drop_case good 1 0 0 0
 
 check "the other vif still works: guest pings dom0" \

@@ -13,7 +13,8 @@
  * (answered with errors, vif stays usable), badextra prodahead slots21
  * runaway (ring untrusted: no answer expected), flood COUNT (large valid
  * frames, reusing ring slots as answers come back), stall SECS (no receive
- * buffers for SECS seconds, then a ring's worth).
+ * buffers for SECS seconds, then a ring's worth), nokeys junkstate badring
+ * (XenBus misbehaviour: the backend must refuse, then close).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@ typedef uint16_t domid_t;
 #include <xen/evtchn.h>
 
 #define PAGE		4096u
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define RING_SZ		256u
 #define NDATA		4u
 #define TXF_CSUM_BLANK	0x1
@@ -412,6 +414,44 @@ out:
 	printf("frames=%u max_outstanding=%u\n", i, max_out);
 }
 
+/*
+ * XenBus-level misbehaviour: Connected without ring keys, a state number
+ * that does not exist, a ring reference nobody granted.  The backend must
+ * refuse (Closing) and still close cleanly afterwards.
+ */
+static int misbehave(const char *sc)
+{
+	static const char *const keys[] = {
+		"tx-ring-ref", "rx-ring-ref", "event-channel",
+		"event-channel-tx", "event-channel-rx", "request-rx-copy",
+	};
+	unsigned int i;
+	int s;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		xs_rm(keys[i]);
+	xs_write("state", "1");
+	s = wait_be(2, 2, 10);
+	printf("initwait=%d\n", s == 2);
+	if (!strcmp(sc, "junkstate")) {
+		xs_write("state", "99");
+	} else if (!strcmp(sc, "badring")) {
+		xs_write("tx-ring-ref", "1048575");
+		xs_write("rx-ring-ref", "1048574");
+		xs_write("event-channel", "3");
+		xs_write("request-rx-copy", "1");
+		xs_write("state", "4");
+	} else {
+		xs_write("state", "4");
+	}
+	s = wait_be(5, 6, 15);
+	printf("scenario=%s backend_state=%d\n", sc, s);
+	disconnect_be();
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		xs_rm(keys[i]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *sc;
@@ -434,6 +474,10 @@ int main(int argc, char **argv)
 			die("no backend path");
 		be_path = be_buf;
 	}
+
+	if (!strcmp(sc, "nokeys") || !strcmp(sc, "junkstate") ||
+	    !strcmp(sc, "badring"))
+		return misbehave(sc);
 
 	connect_be();
 	fill_frame(data[0], 1500);
