@@ -28,7 +28,10 @@ check "the memory is usable: 200 MiB in a tmpfs" \
 	gexec bunl 'mkdir -p /mnt/t && mount -t tmpfs -o size=210m tmpfs /mnt/t &&
 		dd if=/dev/zero of=/mnt/t/f bs=1M count=200 2>/dev/null && rm /mnt/t/f'
 is "no OOM kill" "$(guest_oom bunl)" ""
+set_target bunl $((256 * MiB))
 check "loads again after unload" bal_load bunl
+check "and stays at full size (memory/target is 256 MiB again)" \
+	wait_for 30 bal_is bunl target_kb $((256 * MiB))
 check "and rmmod at full size is immediate" gexec bunl 'rmmod xenpv_balloon'
 bal_dmesg bunl
 guest_destroy bunl
