@@ -31,9 +31,19 @@ fi
 
 # reconnect the frontend with a 4-page ring and 2 queues
 if [ "$XENPV_BLKFRONT" = intree ]; then
-	gexec bf1 'echo vbd-51712 >/sys/bus/xen/drivers/vbd/unbind; rmmod xen_blkfront;
-		modprobe xen_blkfront max_queues=2 max_ring_page_order=2 max_indirect_segments=64' >/dev/null
-	check "xvda back after the frontend reconnected" wait_for 60 gexec bf1 'test -b /dev/xvda'
+	diag "before reconnect: inflight $(gexec bf1 'cat /sys/block/xvda/inflight')"
+	gexec bf1 '(echo vbd-51712 >/sys/bus/xen/drivers/vbd/unbind; echo unbind=$?;
+		rmmod xen_blkfront; echo rmmod=$?;
+		modprobe xen_blkfront max_queues=2 max_ring_page_order=2 max_indirect_segments=64;
+		echo modprobe=$?) >/run/reconnect.log 2>&1 &' >/dev/null
+	if ! check "xvda back after the frontend reconnected" \
+		wait_for 150 gexec bf1 'grep -q modprobe= /run/reconnect.log && test -b /dev/xvda'; then
+		diag "backend state $(backend_state "$id" vbd 51712), frontend state $(xenstore-read /local/domain/$id/device/vbd/51712/state)"
+		GEXEC_TIMEOUT=20 gexec bf1 'cat /run/reconnect.log; dmesg | tail -n 30' | sed 's/^/# guest: /'
+		dmesg | grep -E "xenpv|vbd" | tail -n 10 | sed 's/^/# dom0: /'
+		guest_destroy bf1
+		return
+	fi
 	is "backend Connected again" "$(backend_state "$id" vbd 51712)" 4
 	is "frontend chose 2 queues" \
 		"$(xenstore-read /local/domain/$id/device/vbd/51712/multi-queue-num-queues 2>/dev/null)" 2
