@@ -14,7 +14,7 @@ id=$(guest_domid blk)
 be=/local/domain/0/backend/vbd/$id/$XVDA
 r0=$(fe_sys blk $XVDA reconnects)
 
-gexec blk "$BV random /dev/xvda 81 2 1500 32 >/run/rc.log 2>&1; echo rc=\$? >>/run/rc.log" \
+GEXEC_TIMEOUT=600 gexec blk "$BV random /dev/xvda 81 2 400 32 >/run/rc.log 2>&1" \
 	>/dev/null &
 gpid=$!
 sleep 4
@@ -22,7 +22,7 @@ xenstore-write "$be/state" 5
 check "backend back to Connected" wait_for 60 sh -c "[ \$(xenstore-read $be/state) = 4 ]"
 check "frontend back to Connected" \
 	wait_for 60 sh -c "[ \$(xenstore-read /local/domain/$id/device/vbd/$XVDA/state) = 4 ]"
-GEXEC_TIMEOUT=300 wait "$gpid"
+wait "$gpid"
 out=$(gexec blk 'cat /run/rc.log')
 diag "$(echo "$out" | tr '\n' ' ')"
 check "I/O across the reconnect verified" sh -c "echo '$out' | grep -q '^random: all good'"
