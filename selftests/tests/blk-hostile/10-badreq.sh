@@ -4,15 +4,15 @@
 # the backend stay up.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! start_guest bh1 vif=none; then
+if ! start_guest bh1 $HOSTILE_GUEST; then
 	not_ok "hostile guest boots"
 	return
 fi
 ok "hostile guest boots"
 id=$(guest_domid bh1)
-check "guest frontend unbound, gntalloc and evtchn present" hostile_prepare bh1
-is "backend is Closed after the kernel frontend left" \
-	"$(backend_state "$id" vbd 51712)" 6
+check "no kernel frontend on xvda, gntalloc and evtchn present" hostile_prepare bh1
+is "backend waits in InitWait for a frontend" \
+	"$(backend_state "$id" vbd 51712)" 2
 
 out=$(GEXEC_TIMEOUT=120 gexec bh1 'blkhostile 51712 badreq'); rc=$?
 echo "$out" | sed 's/^/# /'

@@ -4,7 +4,7 @@
 # nothing of it stays mapped, and another guest's disk is unaffected.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! start_guest good1 vif=none || ! start_guest bh2 vif=none; then
+if ! start_guest good1 vif=none || ! start_guest bh2 $HOSTILE_GUEST; then
 	not_ok "a well-behaved and a hostile guest boot"
 	guest_destroy good1
 	return
@@ -12,7 +12,7 @@ fi
 ok "a well-behaved and a hostile guest boot"
 gid=$(guest_domid good1)
 hid=$(guest_domid bh2)
-check "hostile guest's frontend unbound" hostile_prepare bh2
+check "no kernel frontend on the hostile guest's xvda" hostile_prepare bh2
 
 # the good guest writes continuously while the hostile one misbehaves
 want=$(gexec good1 'dd if=/dev/urandom of=/run/d bs=1M count=8 2>/dev/null;

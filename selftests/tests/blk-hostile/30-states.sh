@@ -5,13 +5,13 @@
 # mapping, and can still connect properly afterwards.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! start_guest bh3 vif=none; then
+if ! start_guest bh3 $HOSTILE_GUEST; then
 	not_ok "guest boots"
 	return
 fi
 ok "guest boots"
 id=$(guest_domid bh3)
-check "guest frontend unbound" hostile_prepare bh3
+check "no kernel frontend on xvda" hostile_prepare bh3
 out=$(GEXEC_TIMEOUT=300 gexec bh3 'blkhostile 51712 states'); rc=$?
 echo "$out" | sed 's/^/# /'
 is "blkhostile states: every check passed" "$rc" 0

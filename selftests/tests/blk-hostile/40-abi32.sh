@@ -4,13 +4,13 @@
 # would: the backend converts each request and answers in that layout.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! start_guest bh4 vif=none; then
+if ! start_guest bh4 $HOSTILE_GUEST; then
 	not_ok "guest boots"
 	return
 fi
 ok "guest boots"
 id=$(guest_domid bh4)
-check "guest frontend unbound" hostile_prepare bh4
+check "no kernel frontend on xvda" hostile_prepare bh4
 out=$(GEXEC_TIMEOUT=120 gexec bh4 'blkhostile 51712 badreq abi32'); rc=$?
 echo "$out" | sed 's/^/# /'
 is "blkhostile badreq abi32: every check passed" "$rc" 0

@@ -24,13 +24,20 @@ bk_mapped_total() {
 	cat /sys/module/xenpv_blkback/parameters/mapped_grants 2>/dev/null
 }
 
-# hostile_prepare NAME: in guest NAME, take xvda (51712) away from the
-# kernel frontend and load what blkhostile needs.
+# Hostile guests boot with no kernel block frontend at all
+# (xenpv.blkfront=none: the last xenpv.* word on the command line wins),
+# so the vbd waits in InitWait for blkhostile to play the frontend.
+# (Unbinding a bound in-tree blkfront through sysfs hangs the guest in
+# del_gendisk, whichever backend: not a usable way to free the device.)
+HOSTILE_GUEST="vif=none extra=xenpv.blkfront=none"
+
+# hostile_prepare NAME: in guest NAME, check no driver holds xvda (51712)
+# and load what blkhostile needs.
 hostile_prepare() {
 	gexec "$1" 'modprobe xen-gntalloc 2>/dev/null; modprobe xen-evtchn 2>/dev/null
 		d=/sys/bus/xen/devices/vbd-51712
-		[ -e $d/driver ] && echo vbd-51712 >$d/driver/unbind
-		test ! -e $d/driver && test -c /dev/xen/gntalloc && test -c /dev/xen/evtchn'
+		test -e $d && test ! -e $d/driver &&
+		test -c /dev/xen/gntalloc && test -c /dev/xen/evtchn'
 }
 
 xenpv_backend() { [ "$XENPV_BLKBACK" = xenpv ]; }

@@ -3,13 +3,13 @@
 # a response, then is destroyed: the backend still unmaps everything.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! start_guest bt3 vif=none; then
+if ! start_guest bt3 $HOSTILE_GUEST; then
 	not_ok "guest boots"
 	return
 fi
 ok "guest boots"
 id=$(guest_domid bt3)
-check "guest frontend unbound" hostile_prepare bt3
+check "no kernel frontend on xvda" hostile_prepare bt3
 gexec bt3 'blkhostile 51712 hang 32 >/run/bh.out 2>&1 &' >/dev/null
 check "hostile frontend pushed its requests" \
 	wait_for 60 gexec bt3 'grep -q "now hanging" /run/bh.out'
