@@ -6,8 +6,8 @@
 . /xenpv/tests/blk-hostile/lib.sh
 
 # With the in-tree frontend, the guest boots without it and loads it with
-# a 4-page ring and 2 queues asked for (unbinding a bound in-tree blkfront
-# hangs the guest, so it is loaded once, with its parameters).
+# a 4-page ring and 2 queues asked for (loaded once, with its parameters:
+# unbinding a bound in-tree blkfront blocked the guest in earlier runs).
 opts=""
 [ "$XENPV_BLKFRONT" = intree ] && opts="extra=xenpv.blkfront=none"
 if ! start_guest bf1 vcpus=2 vif=none $opts; then
