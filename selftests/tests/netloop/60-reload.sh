@@ -20,7 +20,7 @@ mem0=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
 
 netflood udp-recv 5400 -b 8388608 -i 15 -m 600 >"$NL_RUN/reload-u.out" 2>&1 &
 rpid=$!
-secs=$((CYCLES * 6 + 10))
+secs=$((CYCLES * 10 + 20))
 gexec nlg1 "netflood udp-send 192.0.2.1 5400 $secs 8000 >/run/f.out 2>&1 &" >/dev/null
 # nlg2: TCP transfers one after the other for as long as the flood lasts
 gexec nlg2 "rm -f /run/loop.out; ( end=\$((\$(cut -d. -f1 /proc/uptime) + $secs)); \
