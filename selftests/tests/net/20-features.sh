@@ -34,11 +34,12 @@ qd=$fe
 if [ "$(bfeat feature-split-event-channels)" = 1 ]; then
 	check "split event channels published (event-channel-tx/-rx)" \
 		xenstore-read "$qd/event-channel-tx" "$qd/event-channel-rx"
-	check "guest IRQ lines eth0-q0-tx and eth0-q0-rx" \
-		gexec f1 "grep -q eth0-q0-tx /proc/interrupts && grep -q eth0-q0-rx /proc/interrupts"
+	# IRQ names: ethN-qM-tx (xenpv) or vifD-qM-tx (in-tree)
+	check "guest IRQ lines for queue 0 TX and RX" \
+		gexec f1 "grep -qE '(eth0|vif0)-q0-tx' /proc/interrupts && grep -qE '(eth0|vif0)-q0-rx' /proc/interrupts"
 else
 	skip "split event channels published" "backend does not offer them"
-	skip "guest IRQ lines eth0-q0-tx and eth0-q0-rx" "no split channels"
+	skip "guest IRQ lines for queue 0 TX and RX" "no split channels"
 fi
 
 k=$(gexec f1 "ethtool -k eth0")
@@ -65,8 +66,8 @@ fi
 
 # Traffic over every queue, both directions.
 gip=$(guest_ip f1)
-i0=$(irq_count f1 'eth0-q0')
-i1=$(irq_count f1 'eth0-q1')
+i0=$(irq_count f1 '(eth0|vif0)-q0')
+i1=$(irq_count f1 '(eth0|vif0)-q1')
 t0=$(gexec f1 "cat /sys/class/net/eth0/statistics/tx_packets")
 tb0=$(gexec f1 "cat /sys/class/net/eth0/statistics/tx_bytes")
 par_to_dom0 f1 6 $((4 * 1024 * 1024)) 5100
@@ -86,8 +87,8 @@ else
 fi
 
 if [ "$nq" -ge 2 ]; then
-	d0=$(($(irq_count f1 'eth0-q0') - i0))
-	d1=$(($(irq_count f1 'eth0-q1') - i1))
+	d0=$(($(irq_count f1 '(eth0|vif0)-q0') - i0))
+	d1=$(($(irq_count f1 '(eth0|vif0)-q1') - i1))
 	if [ "$d0" -gt 0 ] && [ "$d1" -gt 0 ]; then
 		ok "both queues interrupted (q0 $d0, q1 $d1)"
 	else
