@@ -22,13 +22,13 @@ fi
 ok "guest h1 boots with two vifs"
 id=$(guest_domid h1)
 vif=vif$id.1
-wait_for 20 test "$(backend_state "$id" vif 1)" = 4
+wait_for 20 be_state_is "$id" 1 4
 is "backend $vif connected to the kernel frontend" \
 	"$(backend_state "$id" vif 1)" 4
 
 gexec h1 'modprobe xen-gntalloc; modprobe xen-evtchn
 	d=$(readlink -f /sys/bus/xen/devices/vif-1/driver) && echo vif-1 >$d/unbind' >/dev/null
-wait_for 20 test "$(backend_state "$id" vif 1)" = 6
+wait_for 20 be_state_is "$id" 1 6
 is "kernel frontend unbound, backend $vif closed" \
 	"$(backend_state "$id" vif 1)" 6
 
@@ -158,7 +158,7 @@ if nb_xenpv; then
 fi
 
 guest_destroy h1
-wait_for 10 test "$(zombies)" = 0
+wait_for 10 no_zombies
 is "no zombie domain after destroy (all grants released)" "$(zombies)" 0
 splat=$(kernel_splats "$dmesg_start")
 is "no kernel warning in dom0" "$splat" ""

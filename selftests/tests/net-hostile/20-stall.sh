@@ -22,16 +22,16 @@ id=$(guest_domid s1)
 vif=vif$id.1
 gexec s1 'modprobe xen-gntalloc; modprobe xen-evtchn
 	d=$(readlink -f /sys/bus/xen/devices/vif-1/driver) && echo vif-1 >$d/unbind' >/dev/null
-wait_for 20 test "$(backend_state "$id" vif 1)" = 6
+wait_for 20 be_state_is "$id" 1 6
 
 # the hostile frontend posts nothing for 25 s, then 128 buffers
 gexec s1 "$NH 1 stall 25 >/run/stall.out 2>&1 &" >/dev/null
-wait_for 30 test "$(backend_state "$id" vif 1)" = 4
+wait_for 30 be_state_is "$id" 1 4
 is "stalling frontend connected" "$(backend_state "$id" vif 1)" 4
 ip neigh replace 192.0.2.99 lladdr 00:16:3e:00:04:02 dev xenbr0
 ping -c 300 -i 0.2 -W 1 192.0.2.99 >/dev/null 2>&1 &
 ppid=$!
-wait_for 20 test "$(cat /sys/class/net/$vif/carrier)" = 0
+wait_for 20 carrier_is "$vif" 0
 is "carrier off after the stall timeout" "$(cat /sys/class/net/$vif/carrier)" 0
 drops=$(vif_stat "$vif" rx_stall_drops)
 if [ "${drops:-0}" -gt 0 ]; then
@@ -40,7 +40,7 @@ else
 	not_ok "frames for the stalled guest dropped (rx_stall_drops '$drops')"
 fi
 is "one stall message" "$(count_dmesg "$vif: queue 0: guest posted no RX buffers")" 1
-wait_for 30 test "$(cat /sys/class/net/$vif/carrier)" = 1
+wait_for 30 carrier_is "$vif" 1
 is "carrier back once buffers are posted" "$(cat /sys/class/net/$vif/carrier)" 1
 wait_for 30 gexec s1 "grep -q rx_responses= /run/stall.out"
 out=$(gexec s1 "cat /run/stall.out")

@@ -34,3 +34,8 @@ kernel_splats() {
 # zombies: domains that are gone from the toolstack but still held by Xen
 # (a grant mapping that was never released keeps them).
 zombies() { $XL list 2>/dev/null | grep -c '^(null)'; }
+
+# Predicates for wait_for (re-evaluated at every poll).
+be_state_is() { [ "$(backend_state "$1" vif "$2")" = "$3" ]; }
+carrier_is() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]; }
+no_zombies() { [ "$(zombies)" = 0 ]; }

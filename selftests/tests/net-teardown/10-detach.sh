@@ -45,7 +45,7 @@ check "xl network-attach" timeout 60 $XL network-attach t1 \
 	mac=00:16:3e:00:02:01 bridge=xenbr0
 # libxl hands out the lowest free device id again
 dev=$(xenstore-list "/local/domain/0/backend/vif/$id" 2>/dev/null | tail -n1)
-wait_for 30 test "$(backend_state "$id" vif "$dev")" = 4
+wait_for 30 be_state_is "$id" "$dev" 4
 is "new backend vif$id.$dev connected" "$(backend_state "$id" vif "$dev")" 4
 gexec t1 'for n in /sys/class/net/eth*; do ip link set ${n##*/} up; done
 	e=$(ls /sys/class/net | grep eth | tail -n1)
@@ -55,6 +55,6 @@ check "guest pings dom0 through the new vif" \
 	gexec t1 "ping -c 3 -W 5 $DOM0_IP"
 
 guest_destroy t1
-wait_for 10 test "$(zombies)" = 0
+wait_for 10 no_zombies
 is "no zombie domain after destroy" "$(zombies)" 0
 is "no kernel warning in dom0" "$(kernel_splats "$dmesg_start")" ""

@@ -40,6 +40,6 @@ if nb_xenpv; then
 	wait_for 10 mapped_zero
 	is "no guest page left mapped" "$(mapped_total)" 0
 fi
-wait_for 15 test "$(zombies)" = 0
+wait_for 15 no_zombies
 is "no zombie domain (every grant released)" "$(zombies)" 0
 is "no kernel warning in dom0" "$(kernel_splats "$dmesg_start")" ""

@@ -49,7 +49,7 @@ is "guest t3 still runs" "$(gexec t3 'echo alive')" alive
 
 check "insmod with a guest around" insmod $KO
 guest_destroy t3
-wait_for 15 test "$(zombies)" = 0
+wait_for 15 no_zombies
 is "no zombie domain after destroy" "$(zombies)" 0
 
 if guest_create t4 disk=none; then
