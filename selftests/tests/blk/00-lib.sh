@@ -48,3 +48,14 @@ blk_diag() {
 	xenstore-ls -f "/local/domain/$id/device/vbd" 2>/dev/null | sed 's/^/#   /' | head -n 30
 	tail -n 40 "/var/log/xen/console/guest-$1.log" 2>/dev/null | sed 's/^/#   /'
 }
+
+# blk_want NN: false when the lab was started with --arg blktests=LIST
+# (script numbers joined with ':', e.g. 10:60:70; QEMU forbids commas)
+# and NN is not in LIST.
+blk_want() {
+	local sel
+	sel=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.blktests=//p')
+	[ -z "$sel" ] && return 0
+	case ":$sel:" in *":$1:"*) return 0 ;; esac
+	return 1
+}

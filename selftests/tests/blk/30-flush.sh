@@ -3,6 +3,7 @@
 # writes + sync) is in the backing file when the guest is destroyed at
 # once afterwards.
 . /xenpv/tests/blk/00-lib.sh
+blk_want 30 || return 0
 
 out=$(gexec blk "$BV write /dev/xvda 31 1024 2048 --fsync")
 is "O_DIRECT writes + fsync return" "$out" "wrote 2048"

@@ -3,6 +3,7 @@
 # backing file (the loop device punches holes), and leaves its
 # neighbours alone.
 . /xenpv/tests/blk/00-lib.sh
+blk_want 40 || return 0
 
 if [ "$(be_node blk $XVDA feature-discard)" != 1 ]; then
 	skip "blkdiscard zeroes the range" "backend offers no discard"

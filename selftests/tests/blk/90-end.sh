@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Tear down: the guest goes, and so do its backends.
 . /xenpv/tests/blk/00-lib.sh
+blk_want 90 || return 0
 
 id=$(guest_domid blk)
 guest_destroy blk
