@@ -79,6 +79,7 @@ struct nb_mpool {
 	struct nb_queue *queue;		/* NULL once detached (under lock) */
 	struct nb_acct *acct;
 	refcount_t ref;			/* owner + one per zerocopy frame */
+	struct llist_node dead;		/* last reference, to be freed */
 	domid_t domid;
 	unsigned int size;
 	unsigned int nfree;

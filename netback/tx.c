@@ -26,6 +26,7 @@
 #define NB_POOL_END	0xffff
 
 static LLIST_HEAD(nb_release_list);
+static LLIST_HEAD(nb_dead_pools);
 static void nb_release_work_fn(struct work_struct *work);
 static DECLARE_WORK(nb_release_work, nb_release_work_fn);
 
@@ -177,21 +178,6 @@ static void nb_mpool_give(struct nb_mpool *pool, u16 k)
 
 /* ---- zerocopy completion ---- */
 
-static void nb_zc_done(struct sk_buff *skb, struct ubuf_info *ubuf,
-		       bool success)
-{
-	struct nb_zc *zc = container_of(ubuf, struct nb_zc, ubuf);
-
-	if (!success)
-		zc->copied = true;
-	if (!refcount_dec_and_test(&ubuf->refcnt))
-		return;
-	llist_add(&zc->node, &nb_release_list);
-	queue_work(system_highpri_wq, &nb_release_work);
-}
-
-XENPV_UBUF_OPS(nb_zc_ops, nb_zc_done);
-
 static void nb_zc_release(struct nb_zc *zc)
 {
 	struct gnttab_unmap_grant_ref uop[XENPV_NETIF_SLOTS_MIN + 1];
@@ -260,17 +246,54 @@ static void nb_zc_release(struct nb_zc *zc)
 	atomic_sub(released, &pool->acct->mapped);
 	atomic_sub(released, &nb_mapped_total);
 	kfree(zc);
-	nb_mpool_put(pool);
 }
 
 static void nb_release_work_fn(struct work_struct *work)
 {
 	struct llist_node *list = llist_del_all(&nb_release_list);
+	struct llist_node *dead = llist_del_all(&nb_dead_pools);
+	struct nb_mpool *pool, *ptmp;
 	struct nb_zc *zc, *tmp;
 
-	llist_for_each_entry_safe(zc, tmp, list, node)
+	llist_for_each_entry_safe(zc, tmp, list, node) {
+		pool = zc->pool;
 		nb_zc_release(zc);
+		nb_mpool_put(pool);
+	}
+	llist_for_each_entry_safe(pool, ptmp, dead, dead)
+		nb_mpool_put(pool);
 }
+
+/*
+ * The stack let go of a zerocopy frame.  Usually this runs in softirq
+ * context (local delivery copying the frags, a NIC completing): unmap and
+ * answer the guest right away, so its TX ring does not wait for a worker.
+ * With hard interrupts off, or for the pool's last reference (freeing it
+ * may sleep), the worker does it.
+ */
+static void nb_zc_done(struct sk_buff *skb, struct ubuf_info *ubuf,
+		       bool success)
+{
+	struct nb_zc *zc = container_of(ubuf, struct nb_zc, ubuf);
+	struct nb_mpool *pool = zc->pool;
+
+	if (!success)
+		zc->copied = true;
+	if (!refcount_dec_and_test(&ubuf->refcnt))
+		return;
+	if (in_hardirq() || irqs_disabled()) {
+		llist_add(&zc->node, &nb_release_list);
+		queue_work(system_highpri_wq, &nb_release_work);
+		return;
+	}
+	nb_zc_release(zc);
+	if (refcount_dec_not_one(&pool->ref))
+		return;
+	llist_add(&pool->dead, &nb_dead_pools);
+	queue_work(system_highpri_wq, &nb_release_work);
+}
+
+XENPV_UBUF_OPS(nb_zc_ops, nb_zc_done);
 
 /* Wait until every zerocopy frame handed to the stack so far came back. */
 void nb_tx_release_flush(void)
