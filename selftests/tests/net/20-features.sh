@@ -111,25 +111,4 @@ if [ "$nq" -ge 2 ]; then
 else
 	skip "both queues carry traffic" "backend offers one queue"
 fi
-# IPv6: TCP both ways; TSO over IPv6 when the backend takes it.
-ip -6 addr add 2001:db8:7::1/64 dev xenbr0 nodad 2>/dev/null
-gexec f1 "ip -6 addr add 2001:db8:7::$id/64 dev eth0 nodad" >/dev/null
-t0=$(gexec f1 "cat /sys/class/net/eth0/statistics/tx_packets")
-tb0=$(gexec f1 "cat /sys/class/net/eth0/statistics/tx_bytes")
-b=$((8 * 1024 * 1024))
-tcp_ok "TCP over IPv6 guest -> dom0" "$b" "$(xc_to_dom0 f1 2001:db8:7::1 5210 "$b" 21)"
-t1=$(gexec f1 "cat /sys/class/net/eth0/statistics/tx_packets")
-tb1=$(gexec f1 "cat /sys/class/net/eth0/statistics/tx_bytes")
-tcp_ok "TCP over IPv6 dom0 -> guest" "$b" \
-	"$(xc_from_dom0 f1 2001:db8:7::$id 5211 "$b" 22)"
-if [ "$(bfeat feature-gso-tcpv6)" = 1 ]; then
-	avg=$(((tb1 - tb0) / (t1 - t0 + 1)))
-	if [ "$avg" -gt 1514 ]; then
-		ok "guest sent IPv6 TSO frames (average $avg bytes a frame)"
-	else
-		not_ok "guest sent IPv6 TSO frames (average $avg bytes a frame)"
-	fi
-else
-	skip "guest sent IPv6 TSO frames" "backend without gso-tcpv6"
-fi
 check "guest log clean" guest_clean f1
