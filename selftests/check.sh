@@ -113,9 +113,9 @@ if want lab; then
 	else
 		tapline FAIL "lab: images built" "$XENPV_OUT/lab-images.log"
 	fi | emit
-	# Two runs at a time (XENPV_LAB_JOBS): a lab leaves a core idle while
-	# its guests wait.  Each run's output is shown whole, in matrix order.
-	jobs=${XENPV_LAB_JOBS:-2}
+	# One run at a time by default (XENPV_LAB_JOBS): two TCG labs on two
+	# cores starve each other's timing.  Output is shown in matrix order.
+	jobs=${XENPV_LAB_JOBS:-1}
 	i=0
 	mdir=$XENPV_OUT/matrix
 	rm -rf "$mdir"
@@ -123,6 +123,13 @@ if want lab; then
 	while read -r suite opts; do
 		case $suite in "" | "#"*) continue ;; esac
 		i=$((i + 1))
+		todo=
+		if [ "$suite" = todo: ]; then
+			# a run not yet known to pass: its failures are reported
+			# as TAP TODO, not counted as failures
+			todo=1
+			read -r suite opts <<<"$opts"
+		fi
 		if [ ! -d "$XENPV_TOP/selftests/tests/$suite" ]; then
 			echo "# lab: suite $suite not present, skipped" >"$mdir/$i.out"
 			continue
@@ -141,7 +148,12 @@ if want lab; then
 		log "lab run $i: $suite $opts (bound ${tmo}s)"
 		( XENPV_LAB_SLOTS=$jobs "$XENPV_TOP/selftests/lab/lab.sh" run "$suite" $opts \
 			--no-build --timeout "$tmo" </dev/null 2>&1 |
-			grep -v '^\[[0-9:]*\] ' >"$mdir/$i.out" ) &
+			grep -v '^\[[0-9:]*\] ' |
+			if [ -n "$todo" ]; then
+				sed '/^\(\[[^]]*\] \)\?not ok/s/$/ # TODO known failing (todo: in the matrix)/'
+			else
+				cat
+			fi >"$mdir/$i.out" ) &
 	done <"$XENPV_TOP/selftests/lab/matrix"
 	wait
 	for f in $(ls "$mdir" | sort -n); do
@@ -150,7 +162,9 @@ if want lab; then
 fi
 
 skipped=$(grep -E '^(\[[^]]*\] )?ok ' "$tap" | grep -c '# SKIP')
+todo=$(grep -E '^(\[[^]]*\] )?not ok' "$tap" | grep -c '# TODO')
 pass=$(($(grep -cE '^(\[[^]]*\] )?ok ' "$tap") - skipped))
-fail=$(grep -cE '^(\[[^]]*\] )?not ok' "$tap")
-echo "$pass passed, $fail failed, $skipped skipped"
+fail=$(($(grep -cE '^(\[[^]]*\] )?not ok' "$tap") - todo))
+echo "# $todo known failures (TODO) and $skipped skips are counted as skipped below"
+echo "$pass passed, $fail failed, $((skipped + todo)) skipped"
 [ "$fail" = 0 ]
