@@ -148,7 +148,7 @@ CFG
 	local id
 	id=$(guest_domid "$name")
 	rm -f "/run/xenpv/seq.$name"
-	if ! wait_for "${GUEST_BOOT_TIMEOUT:-90}" \
+	if ! wait_for "${GUEST_BOOT_TIMEOUT:-180}" \
 		xenstore-read "/local/domain/$id/data/xenpv/ready"; then
 		diag "guest $name (domid $id) agent did not come up; console:"
 		tail -n 30 "/var/log/xen/console/guest-$name.log" 2>/dev/null |
