@@ -13,6 +13,7 @@ gip=$(guest_ip f1)
 set_mtu() {
 	local p
 	for p in /sys/class/net/xenbr0/brif/*; do
+		[ -e "$p" ] || continue
 		ip link set "$(basename "$p")" mtu "$1"
 	done
 	ip link set xenbr0 mtu "$1"
