@@ -10,26 +10,6 @@
 #include <linux/version.h>
 
 /*
- * xenbus_driver.remove returns void from 6.11 on.  Drivers write their
- * remove as "static void fn(struct xenbus_device *dev)", put
- * XENPV_XENBUS_REMOVE(fn) after it and set .remove = fn_xenbus.
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define XENPV_XENBUS_REMOVE(fn)					\
-static void fn##_xenbus(struct xenbus_device *dev)		\
-{								\
-	fn(dev);						\
-}
-#else
-#define XENPV_XENBUS_REMOVE(fn)					\
-static int fn##_xenbus(struct xenbus_device *dev)		\
-{								\
-	fn(dev);						\
-	return 0;						\
-}
-#endif
-
-/*
  * netloop: 6.12 turned the NETIF_F_LLTX and NETIF_F_NETNS_LOCAL feature
  * bits into plain bools in struct net_device.  Callers include
  * <linux/netdevice.h> themselves.
