@@ -191,22 +191,27 @@ static void nb_get_stats64(struct net_device *dev,
 	rcu_read_unlock();
 }
 
-static netdev_features_t nb_fix_features(struct net_device *dev,
-					 netdev_features_t features)
+/* What the frontend said it can take decides what the stack may hand us. */
+static netdev_features_t nb_peer_features(const struct nb_vif *vif)
 {
-	struct nb_vif *vif = netdev_priv(dev);
+	netdev_features_t ok = 0;
 
-	if (!vif->can_sg)
-		features &= ~NETIF_F_SG;
-	if (!vif->gso_v4)
-		features &= ~NETIF_F_TSO;
-	if (!vif->gso_v6)
-		features &= ~NETIF_F_TSO6;
-	if (!vif->ip_csum)
-		features &= ~NETIF_F_IP_CSUM;
-	if (!vif->ipv6_csum)
-		features &= ~NETIF_F_IPV6_CSUM;
-	return features;
+	ok |= vif->can_sg ? NETIF_F_SG : 0;
+	ok |= vif->gso_v4 ? NETIF_F_TSO : 0;
+	ok |= vif->gso_v6 ? NETIF_F_TSO6 : 0;
+	ok |= vif->ip_csum ? NETIF_F_IP_CSUM : 0;
+	ok |= vif->ipv6_csum ? NETIF_F_IPV6_CSUM : 0;
+	return ok;
+}
+
+static netdev_features_t nb_fix_features(struct net_device *dev,
+					 netdev_features_t wanted)
+{
+	const netdev_features_t negotiated = NETIF_F_SG | NETIF_F_TSO |
+		NETIF_F_TSO6 | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM;
+	const struct nb_vif *vif = netdev_priv(dev);
+
+	return wanted & (~negotiated | nb_peer_features(vif));
 }
 
 static int nb_change_mtu(struct net_device *dev, int mtu)

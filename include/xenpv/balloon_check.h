@@ -8,13 +8,7 @@
 #ifndef XENPV_BALLOON_CHECK_H
 #define XENPV_BALLOON_CHECK_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include <stdint.h>
-typedef uint32_t u32;
-typedef uint64_t u64;
-#endif
+#include <xenpv/types.h>
 
 /*
  * A kB count in xenstore is plain decimal.  19 digits keep every accepted

@@ -12,17 +12,7 @@
 #define XENPV_BLKFRONT_CHECK_H
 
 #include <xenpv/ring.h>
-
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include <stdint.h>
-#include <stdbool.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint64_t u64;
-typedef int16_t s16;
-#endif
+#include <xenpv/types.h>
 
 /* Protocol constants, spelled out so the header stands alone. */
 #define XENPV_BF_SECTOR_SHIFT		9

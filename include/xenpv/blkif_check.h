@@ -9,16 +9,7 @@
 #ifndef XENPV_BLKIF_CHECK_H
 #define XENPV_BLKIF_CHECK_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include <stdint.h>
-#include <stdbool.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-#endif
+#include <xenpv/types.h>
 
 /* Wire values from xen/interface/io/blkif.h, repeated for userspace. */
 #define XENPV_BLKIF_OP_READ		0

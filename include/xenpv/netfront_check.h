@@ -9,12 +9,7 @@
 #define XENPV_NETFRONT_CHECK_H
 
 #include <xenpv/ring.h>
-
-#ifndef __KERNEL__
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef int16_t s16;
-#endif
+#include <xenpv/types.h>
 
 /* Wire values from xen/interface/io/netif.h, repeated for userspace. */
 #define XNF_RSP_DROPPED		(-2)

@@ -18,16 +18,7 @@
 #ifndef XENPV_NETIF_CHECK_H
 #define XENPV_NETIF_CHECK_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include <stdint.h>
-#include <stdbool.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-#endif
+#include <xenpv/types.h>
 
 #define XENPV_NETIF_PAGE		4096u
 #define XENPV_NETIF_ETH_HLEN		14u

@@ -10,14 +10,7 @@
 #ifndef XENPV_NETLOOP_LAYOUT_H
 #define XENPV_NETLOOP_LAYOUT_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include <stdint.h>
-#include <stdbool.h>
-typedef uint32_t u32;
-typedef uint64_t u64;
-#endif
+#include <xenpv/types.h>
 
 struct xenpv_nl_layout {
 	u32 head;	/* bytes copied into the linear area */

@@ -7,13 +7,7 @@
 #ifndef XENPV_RING_H
 #define XENPV_RING_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include <stdint.h>
-#include <stdbool.h>
-typedef uint32_t u32;
-#endif
+#include <xenpv/types.h>
 
 /*
  * A peer's producer index may be at most @size slots ahead of our consumer

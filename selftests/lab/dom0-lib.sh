@@ -16,20 +16,26 @@ _tap_next() {
 
 diag() { echo "# $*"; }
 
+# _tap_result pass|fail LINE: print a result and keep a copy; the copies are
+# replayed at the end of the suite because the serial console may garble a
+# line (kernel and hypervisor messages, or a command's unterminated output).
+_tap_result() {
+	echo "$2"
+	echo "$2" >>"$TAPDIR/tap"
+	echo "$1" >>"$TAPDIR/results"
+}
+
 ok() {
-	echo "ok $(_tap_next) - $*"
-	echo pass >>"$TAPDIR/results"
+	_tap_result pass "ok $(_tap_next) - $*"
 }
 
 skip() {
 	# skip DESC REASON
-	echo "ok $(_tap_next) - $1 # SKIP $2"
-	echo pass >>"$TAPDIR/results"
+	_tap_result pass "ok $(_tap_next) - $1 # SKIP $2"
 }
 
 not_ok() {
-	echo "not ok $(_tap_next) - $*"
-	echo fail >>"$TAPDIR/results"
+	_tap_result fail "not ok $(_tap_next) - $*"
 	diag "--- dmesg tail"
 	dmesg | tail -n 25 | sed 's/^/#   /'
 	if [ -s /var/log/xen/xen-hotplug.log ]; then
@@ -202,7 +208,7 @@ _tap_filter() {
 
 run_suite() {
 	local suite=$1 t
-	rm -f "$TAPDIR/count" "$TAPDIR/results"
+	rm -f "$TAPDIR/count" "$TAPDIR/results" "$TAPDIR/tap"
 	if [ ! -d "/xenpv/tests/$suite" ]; then
 		not_ok "suite $suite exists"
 	fi
@@ -215,6 +221,12 @@ run_suite() {
 	pass=$(grep -c '^pass$' "$TAPDIR/results" 2>/dev/null)
 	fail=$(grep -c '^fail$' "$TAPDIR/results" 2>/dev/null)
 	echo "1..$((pass + fail))"
+	# The replayed copy, with the kernel's console messages held back.
+	dmesg -n 1
+	echo
+	echo "XENPV-TAP-BEGIN"
+	cat "$TAPDIR/tap" 2>/dev/null
+	echo "XENPV-TAP-END"
 	echo "XENPV-RESULT pass=$pass fail=$fail"
 }
 

@@ -120,11 +120,37 @@ run_qemu() {
 report() {
 	local logf=$1 tag=$2 pass fail n res
 	tr -d '\r' <"$logf" >"$logf.clean"
-	grep -E '^(not )?ok [0-9]+|^# ' "$logf.clean" | sed "s|^|[$tag] |" || true
+	# Results come from the copy dom0 replays at the end (XENPV-TAP-BEGIN
+	# ... END) where there is one, put back in the streamed order so the
+	# diagnostics stay next to them; a result the console garbled in the
+	# stream is still counted once.
+	awk '
+	FNR == NR {
+		if ($0 == "XENPV-TAP-BEGIN") { inblk = 1; next }
+		if ($0 == "XENPV-TAP-END") { inblk = 0; next }
+		if (inblk && match($0, /^(not )?ok [0-9]+/)) {
+			k = $0; sub(/^not /, "", k); split(k, f, " ")
+			blk[f[2] + 0] = $0; order[++nb] = f[2] + 0
+		}
+		next
+	}
+	/^XENPV-TAP-BEGIN$/ { skipping = 1 }
+	skipping { if ($0 == "XENPV-TAP-END") skipping = 0; next }
+	/^# / { print; next }
+	match($0, /^(not )?ok [0-9]+/) {
+		k = $0; sub(/^not /, "", k); split(k, f, " "); i = f[2] + 0
+		if (nb == 0) { print; next }
+		if ((i in blk) && !(i in done)) { print blk[i]; done[i] = 1 }
+	}
+	END {
+		for (j = 1; j <= nb; j++)
+			if (!(order[j] in done)) print blk[order[j]]
+	}' "$logf.clean" "$logf.clean" >"$logf.tap"
+	sed "s|^|[$tag] |" "$logf.tap"
 	res=$(grep '^XENPV-RESULT' "$logf.clean" | tail -n1)
 	pass=$(echo "$res" | sed -n 's/.*pass=\([0-9]*\).*/\1/p')
 	fail=$(echo "$res" | sed -n 's/.*fail=\([0-9]*\).*/\1/p')
-	n=$(grep -cE '^(not )?ok [0-9]+' "$logf.clean" || true)
+	n=$(grep -cE '^(not )?ok [0-9]+' "$logf.tap" || true)
 	if [ -z "$res" ]; then
 		echo "not ok - [$tag] suite did not finish (crash or timeout)"
 		[ -s "$logf.qemu" ] && sed 's/^/#   qemu: /' "$logf.qemu"
