@@ -210,6 +210,12 @@ static irqreturn_t xbb_interrupt(int irq, void *arg)
 {
 	struct xbb_ring *ring = arg;
 
+	/*
+	 * The event may come before xbb_ring_start() has stored the irq
+	 * number: the work item must not send its late EOI to irq 0.
+	 */
+	WRITE_ONCE(ring->irq, irq);
+	smp_mb__before_atomic();
 	set_bit(XBB_RING_EOI, &ring->flags);
 	queue_work(xbb_wq, &ring->work);
 	return IRQ_HANDLED;

@@ -45,6 +45,98 @@ load_backends() { # load_backends xenpv|intree
 	fi
 }
 
+# guest_to_guest PAIR: a second guest of the pair receives from the first
+# through the bridge.
+guest_to_guest() {
+	local pair=$1 g2=c$1 ip2 v
+	if ! guest_create "$g2" disk=none \
+		extra="xenpv.blkfront=$pair xenpv.netfront=$pair"; then
+		not_ok "bench $pair: second guest boots"
+		return
+	fi
+	ip2=$(guest_ip "$g2")
+	gexec "$g2" "$B tcp-recv 5004 >/run/rx.out 2>&1 &" >/dev/null
+	gexec "b$pair" "$B tcp-send $ip2 5004 $SECS" >/dev/null
+	sleep 1
+	v=$(gexec "$g2" 'cat /run/rx.out' | field mbps)
+	[ -n "$v" ] && ok "bench $pair tcp-guest-to-guest ran" ||
+		not_ok "bench $pair tcp-guest-to-guest ran"
+	bench "$pair" tcp-guest-to-guest MB/s "$v"
+	guest_destroy "$g2"
+}
+
+# through_netloop PAIR: guest -> dom0 TCP with dom0's address on
+# xenpv_netloop's local end, and how many frames netloop had to copy.
+through_netloop() {
+	local pair=$1 c0 p0 c1 p1 v
+	. /xenpv/tests/netloop/nl-lib.sh
+	insmod "$NL_KO" || { not_ok "bench $pair: xenpv_netloop loads"; return; }
+	nl_attach
+	nl_flush_guests "b$pair"
+	c0=$(nl_counter copied_frames) p0=$(nl_counter passed_frames)
+	$B tcp-recv 5005 >/run/xenpv/rx.out 2>&1 &
+	gexec "b$pair" "$B tcp-send 192.0.2.1 5005 $SECS" >/dev/null
+	wait
+	c1=$(nl_counter copied_frames) p1=$(nl_counter passed_frames)
+	v=$(field mbps </run/xenpv/rx.out)
+	[ -n "$v" ] && ok "bench $pair tcp-to-dom0 through netloop ran" ||
+		not_ok "bench $pair tcp-to-dom0 through netloop ran"
+	bench "$pair" tcp-to-dom0-netloop MB/s "$v"
+	[ $((c1 - c0 + p1 - p0)) -gt 0 ] &&
+		bench "$pair" netloop-copies-per-frame ratio \
+			"$(awk -v c=$((c1 - c0)) -v p=$((p1 - p0)) 'BEGIN { printf "%.2f", c / (c + p) }')"
+	nl_detach
+	nl_flush_guests "b$pair"
+	rmmod xenpv_netloop
+}
+
+# mem_wait NAME MIB: seconds until xl list shows NAME within 1 MiB of MIB
+mem_wait() {
+	local t0 t1 i=0
+	read -r t0 _ </proc/uptime
+	until $XL list "$1" | awk -v m="$2" 'NR == 2 { d = $3 - m; exit !(d <= 1 && d >= -1) }'; do
+		i=$((i + 1))
+		[ $i -gt 1800 ] && return 1
+		sleep 0.1
+	done
+	read -r t1 _ </proc/uptime
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# balloon_bench: release and reclaim 128 MiB, the in-tree balloon of the
+# stock kernel against xenpv_balloon in the nobal kernel (only when the lab
+# runs with --guest-kernel nobal, which brings that kernel).
+balloon_bench() {
+	local kind name t
+	for kind in intree xenpv; do
+		name=m$kind
+		if [ $kind = xenpv ]; then
+			[ -f /boot/vmlinuz-nobal ] || { diag "no nobal guest kernel: no xenpv balloon figures"; return; }
+			. /xenpv/tests/balloon/lib-balloon.sh
+			bal_guest "$name" memory=256 && bal_load "$name" >/dev/null ||
+				{ not_ok "bench balloon $kind: guest and driver"; continue; }
+		else
+			guest_create "$name" memory=256 disk=none vif=none ||
+				{ not_ok "bench balloon $kind: guest boots"; continue; }
+		fi
+		$XL mem-set "$name" 128m
+		if t=$(mem_wait "$name" 128); then
+			ok "bench balloon $kind release ran"
+			bench "$kind" balloon-release-128M s "$t"
+		else
+			not_ok "bench balloon $kind release ran"
+		fi
+		$XL mem-set "$name" 256m
+		if t=$(mem_wait "$name" 256); then
+			ok "bench balloon $kind reclaim ran"
+			bench "$kind" balloon-reclaim-128M s "$t"
+		else
+			not_ok "bench balloon $kind reclaim ran"
+		fi
+		guest_destroy "$name"
+	done
+}
+
 # bench.sh passes xenpv.benchpairs=intree+xenpv once all four xenpv
 # drivers drive devices.
 pairs=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchpairs=//p' | tr + ' ')
@@ -110,5 +202,9 @@ for pair in $pairs; do
 	bench "$pair" tcp-from-dom0 MB/s "$v"
 	rtt=$(ping -c 20 -i 0.2 "$gip" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
 	[ -n "$rtt" ] && bench "$pair" ping-rtt ms "$rtt"
+	guest_to_guest "$pair"
+	through_netloop "$pair"
 	guest_destroy "b$pair"
 done
+
+balloon_bench

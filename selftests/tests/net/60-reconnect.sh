@@ -42,8 +42,10 @@ tcp_ok "TCP guest -> dom0 after backend reconnect" "$b" "$(tcp_to_dom0 c1 5601 "
 
 # (2) frontend module reload
 if [ "$XENPV_NETFRONT" = xenpv ]; then
+	# xenbus holds a reference on a frontend module for every device
+	# bound to it: unbind vif-0 first, or rmmod is refused.
 	reload() {
-		gexec c1 "ip link set eth0 down; rmmod xenpv_netfront && insmod /xenpv/modules/xenpv_netfront.ko $1 && sleep 1 && ip link set eth0 up && ip addr add $gip/24 dev eth0"
+		gexec c1 "ip link set eth0 down; echo vif-0 >/sys/bus/xen/drivers/xenpv_netfront/unbind && rmmod xenpv_netfront && insmod /xenpv/modules/xenpv_netfront.ko $1 && sleep 1 && ip link set eth0 up && ip addr add $gip/24 dev eth0"
 	}
 	check "rmmod + insmod feature_mask=0" reload feature_mask=0
 	check "reconnected with no optional feature" wait_for 60 both_connected
@@ -64,7 +66,7 @@ if [ "$XENPV_NETFRONT" = xenpv ]; then
 	check "dom0 reaches the guest after reload" wait_for 30 ping -c 1 -W 2 "$gip"
 	tcp_ok "TCP dom0 -> guest after reload" "$b" "$(tcp_from_dom0 c1 "$gip" 5604 "$b" 64)"
 else
-	check "rmmod + modprobe xen-netfront" gexec c1 "ip link set eth0 down; rmmod xen-netfront && modprobe xen-netfront && sleep 1 && ip link set eth0 up && ip addr add $gip/24 dev eth0"
+	check "rmmod + modprobe xen-netfront" gexec c1 "ip link set eth0 down; echo vif-0 >/sys/bus/xen/drivers/vif/unbind && rmmod xen-netfront && modprobe xen-netfront && sleep 1 && ip link set eth0 up && ip addr add $gip/24 dev eth0"
 	check "reconnected" wait_for 60 both_connected
 	check "dom0 reaches the guest after reload" wait_for 30 ping -c 1 -W 2 "$gip"
 	tcp_ok "TCP dom0 -> guest after reload" "$b" "$(tcp_from_dom0 c1 "$gip" 5604 "$b" 64)"
