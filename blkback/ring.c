@@ -215,7 +215,7 @@ static irqreturn_t xbb_interrupt(int irq, void *arg)
 	 * number: the work item must not send its late EOI to irq 0.
 	 */
 	WRITE_ONCE(ring->irq, irq);
-	smp_mb__before_atomic();
+	smp_mb__before_atomic();	/* irq stored before the work sees EOI */
 	set_bit(XBB_RING_EOI, &ring->flags);
 	queue_work(xbb_wq, &ring->work);
 	return IRQ_HANDLED;
