@@ -87,38 +87,58 @@ static void xnf_get_stats64(struct net_device *dev,
 	tot->tx_dropped = atomic64_read(&nf->tx_dropped);
 }
 
-/* Offer only what the backend said it can take. */
-static netdev_features_t xnf_fix_features(struct net_device *dev,
-					  netdev_features_t features)
+/*
+ * The MTU the backend can carry: the classic Ethernet payload when every
+ * frame is one TX slot, a whole TX request chain with scatter-gather.
+ */
+static unsigned int xnf_mtu_limit(netdev_features_t features)
 {
-	struct xnf_dev *nf = netdev_priv(dev);
-
-	if (!nf->caps.sg)
-		features &= ~NETIF_F_SG;
-	if (!nf->caps.ipv6_csum)
-		features &= ~NETIF_F_IPV6_CSUM;
-	if (!nf->caps.gso_v4)
-		features &= ~NETIF_F_TSO;
-	if (!nf->caps.gso_v6)
-		features &= ~NETIF_F_TSO6;
-	return features;
+	return features & NETIF_F_SG ? XEN_NETIF_MAX_TX_SIZE - ETH_HLEN :
+				       ETH_DATA_LEN;
 }
 
+/* The offloads whose use depends on a "feature-*" key of the backend. */
+#define XNF_NEGOTIATED_FEATURES \
+	(NETIF_F_SG | NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_IPV6_CSUM)
+
+static netdev_features_t xnf_backend_features(const struct xnf_backend_caps *c)
+{
+	netdev_features_t ok = 0;
+
+	ok |= c->sg ? NETIF_F_SG : 0;
+	ok |= c->gso_v4 ? NETIF_F_TSO : 0;
+	ok |= c->gso_v6 ? NETIF_F_TSO6 : 0;
+	ok |= c->ipv6_csum ? NETIF_F_IPV6_CSUM : 0;
+	return ok;
+}
+
+/* Negotiated offloads only where the backend advertised them. */
+static netdev_features_t xnf_fix_features(struct net_device *dev,
+					  netdev_features_t wanted)
+{
+	const struct xnf_dev *nf = netdev_priv(dev);
+
+	return wanted & (~XNF_NEGOTIATED_FEATURES |
+			 xnf_backend_features(&nf->caps));
+}
+
+/* Turning scatter-gather off shrinks the MTU to what still fits. */
 static int xnf_set_features(struct net_device *dev,
 			    netdev_features_t features)
 {
-	if (!(features & NETIF_F_SG) && dev->mtu > ETH_DATA_LEN) {
+	unsigned int limit = xnf_mtu_limit(features);
+
+	if (dev->mtu > limit) {
 		netdev_info(dev, "no scatter-gather: MTU lowered to %u\n",
-			    ETH_DATA_LEN);
-		WRITE_ONCE(dev->mtu, ETH_DATA_LEN);
+			    limit);
+		WRITE_ONCE(dev->mtu, limit);
 	}
 	return 0;
 }
 
 static int xnf_change_mtu(struct net_device *dev, int mtu)
 {
-	unsigned int max = dev->features & NETIF_F_SG ?
-			   XEN_NETIF_MAX_TX_SIZE - ETH_HLEN : ETH_DATA_LEN;
+	unsigned int max = xnf_mtu_limit(dev->features);
 
 	if (mtu > max) {
 		netdev_warn(dev, "MTU %d above %u (scatter-gather %s)\n", mtu,
