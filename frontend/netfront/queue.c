@@ -34,24 +34,22 @@ void xnf_protocol_error(struct xnf_dev *nf, const char *fmt, ...)
 	schedule_work(&nf->broken_work);
 }
 
-static irqreturn_t xnf_tx_interrupt(int irq, void *arg)
+/* Reap TX responses; true when the backend had sent any. */
+static bool xnf_tx_kick(struct xnf_queue *q)
 {
-	struct xnf_queue *q = arg;
-	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
 	unsigned long flags;
+	bool work;
 
 	spin_lock_irqsave(&q->tx_lock, flags);
-	if (!test_bit(0, &q->nf->broken) &&
-	    RING_HAS_UNCONSUMED_RESPONSES(&q->tx)) {
+	work = !test_bit(0, &q->nf->broken) &&
+	       RING_HAS_UNCONSUMED_RESPONSES(&q->tx);
+	if (work)
 		xnf_tx_complete(q);
-		eoi = 0;
-	}
 	spin_unlock_irqrestore(&q->tx_lock, flags);
-
-	xen_irq_lateeoi(irq, eoi);
-	return IRQ_HANDLED;
+	return work;
 }
 
+/* Hand RX responses to NAPI; true when the backend had sent any. */
 static bool xnf_rx_kick(struct xnf_queue *q)
 {
 	if (test_bit(0, &q->nf->broken) ||
@@ -61,33 +59,31 @@ static bool xnf_rx_kick(struct xnf_queue *q)
 	return true;
 }
 
-static irqreturn_t xnf_rx_interrupt(int irq, void *arg)
+/* An event that brought no response is reported as spurious. */
+static void xnf_eoi(int irq, bool work)
 {
-	struct xnf_queue *q = arg;
+	xen_irq_lateeoi(irq, work ? 0 : XEN_EOI_FLAG_SPURIOUS);
+}
 
-	xen_irq_lateeoi(irq, xnf_rx_kick(q) ? 0 : XEN_EOI_FLAG_SPURIOUS);
+static irqreturn_t xnf_tx_interrupt(int irq, void *arg)
+{
+	xnf_eoi(irq, xnf_tx_kick(arg));
 	return IRQ_HANDLED;
 }
 
-/* One event channel for both directions. */
+static irqreturn_t xnf_rx_interrupt(int irq, void *arg)
+{
+	xnf_eoi(irq, xnf_rx_kick(arg));
+	return IRQ_HANDLED;
+}
+
+/* One event channel for both directions: both rings are looked at. */
 static irqreturn_t xnf_shared_interrupt(int irq, void *arg)
 {
-	struct xnf_queue *q = arg;
-	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
-	unsigned long flags;
+	bool tx = xnf_tx_kick(arg);
+	bool rx = xnf_rx_kick(arg);
 
-	spin_lock_irqsave(&q->tx_lock, flags);
-	if (!test_bit(0, &q->nf->broken) &&
-	    RING_HAS_UNCONSUMED_RESPONSES(&q->tx)) {
-		xnf_tx_complete(q);
-		eoi = 0;
-	}
-	spin_unlock_irqrestore(&q->tx_lock, flags);
-
-	if (xnf_rx_kick(q))
-		eoi = 0;
-
-	xen_irq_lateeoi(irq, eoi);
+	xnf_eoi(irq, tx || rx);
 	return IRQ_HANDLED;
 }
 
