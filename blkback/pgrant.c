@@ -63,21 +63,40 @@ void xbb_pg_put(struct xbb_ring *ring, struct xbb_pgrant *pg)
 	pg->last_use = jiffies;
 }
 
-/* Unmap and free a batch of grants already taken out of the tree. */
-static void xbb_pg_release(struct xbb_ring *ring, struct xbb_pgrant **batch,
-			   unsigned int n)
+/* Grants taken out of the tree, waiting to be unmapped together. */
+struct xbb_pg_batch {
+	struct xbb_pgrant *pg[XBB_PG_BATCH];
+	unsigned int n;
+};
+
+/* Unmap and free what @b holds, and empty it. */
+static void xbb_pg_flush(struct xbb_ring *ring, struct xbb_pg_batch *b)
 {
 	struct page *pages[XBB_PG_BATCH];
 	grant_handle_t handles[XBB_PG_BATCH];
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		pages[i] = batch[i]->page;
-		handles[i] = batch[i]->handle;
+	if (!b->n)
+		return;
+	for (i = 0; i < b->n; i++) {
+		pages[i] = b->pg[i]->page;
+		handles[i] = b->pg[i]->handle;
 	}
-	xbb_unmap(ring, pages, handles, n);
-	for (i = 0; i < n; i++)
-		kfree(batch[i]);
+	xbb_unmap(ring, pages, handles, b->n);
+	for (i = 0; i < b->n; i++)
+		kfree(b->pg[i]);
+	b->n = 0;
+}
+
+/* Take @pg out of the tree into @b, unmapping the batch once it is full. */
+static void xbb_pg_evict(struct xbb_ring *ring, struct xbb_pg_batch *b,
+			 struct xbb_pgrant *pg)
+{
+	rb_erase(&pg->node, &ring->pgrants);
+	ring->nr_pgrants--;
+	b->pg[b->n++] = pg;
+	if (b->n == XBB_PG_BATCH)
+		xbb_pg_flush(ring, b);
 }
 
 /*
@@ -87,8 +106,8 @@ static void xbb_pg_release(struct xbb_ring *ring, struct xbb_pgrant **batch,
  */
 void xbb_pg_reclaim(struct xbb_ring *ring, bool all_idle)
 {
-	struct xbb_pgrant *batch[XBB_PG_BATCH];
-	unsigned int n = 0, budget;
+	struct xbb_pg_batch batch = { .n = 0 };
+	unsigned int budget;
 	struct rb_node *node;
 
 	if (!all_idle) {
@@ -108,38 +127,23 @@ void xbb_pg_reclaim(struct xbb_ring *ring, bool all_idle)
 		if (!all_idle &&
 		    time_before(jiffies, pg->last_use + XBB_PG_IDLE))
 			continue;
-		rb_erase(&pg->node, &ring->pgrants);
-		ring->nr_pgrants--;
 		budget--;
-		batch[n++] = pg;
-		if (n == XBB_PG_BATCH) {
-			xbb_pg_release(ring, batch, n);
-			n = 0;
-		}
+		xbb_pg_evict(ring, &batch, pg);
 	}
-	if (n)
-		xbb_pg_release(ring, batch, n);
+	xbb_pg_flush(ring, &batch);
 }
 
 /* Unmap every persistent grant; no request may be using any. */
 void xbb_pg_purge(struct xbb_ring *ring)
 {
-	struct xbb_pgrant *batch[XBB_PG_BATCH];
-	unsigned int n = 0;
+	struct xbb_pg_batch batch = { .n = 0 };
 	struct rb_node *node;
 
 	while ((node = rb_first(&ring->pgrants))) {
 		struct xbb_pgrant *pg = rb_entry(node, struct xbb_pgrant, node);
 
 		WARN_ON_ONCE(pg->users);
-		rb_erase(node, &ring->pgrants);
-		ring->nr_pgrants--;
-		batch[n++] = pg;
-		if (n == XBB_PG_BATCH) {
-			xbb_pg_release(ring, batch, n);
-			n = 0;
-		}
+		xbb_pg_evict(ring, &batch, pg);
 	}
-	if (n)
-		xbb_pg_release(ring, batch, n);
+	xbb_pg_flush(ring, &batch);
 }
