@@ -32,7 +32,10 @@ section() { echo "# ==== $*" | emit; log "$*"; }
 
 # CI allows 90 minutes: lab runs that cannot start by then are reported
 # as skipped, never left to overrun (XENPV_CHECK_BUDGET, in minutes).
-deadline=$(($(date +%s) + ${XENPV_CHECK_BUDGET:-84} * 60))
+# 0: no budget, every run of the matrix (`make check-full`).
+budget=${XENPV_CHECK_BUDGET:-84}
+[ "$budget" = 0 ] && budget=100000
+deadline=$(($(date +%s) + budget * 60))
 
 ensure_host_pkgs
 
@@ -165,6 +168,6 @@ skipped=$(grep -E '^(\[[^]]*\] )?ok ' "$tap" | grep -c '# SKIP')
 todo=$(grep -E '^(\[[^]]*\] )?not ok' "$tap" | grep -c '# TODO')
 pass=$(($(grep -cE '^(\[[^]]*\] )?ok ' "$tap") - skipped))
 fail=$(($(grep -cE '^(\[[^]]*\] )?not ok' "$tap") - todo))
-echo "# $todo known failures (TODO) and $skipped skips are counted as skipped below"
-echo "$pass passed, $fail failed, $((skipped + todo)) skipped"
+echo "# skipped (not counted below): $skipped not run, $todo known failures (TODO)"
+echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
