@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <xen/events.h>
 #include <xen/interface/io/protocols.h>
+#include <xenpv/xs.h>
 #include "common.h"
 
 static void xbb_disconnect(struct xbb_dev *be)
@@ -180,12 +181,11 @@ static int xbb_connect_rings(struct xbb_dev *be)
 	return 0;
 }
 
-/* Publish the disk to the frontend. */
-static int xbb_publish(struct xbb_dev *be)
+static int xbb_disk_keys(struct xenbus_transaction xbt, void *arg,
+			 const char **what)
 {
-	struct xenbus_device *xdev = be->xdev;
-	const char *node = xdev->nodename;
-	struct xenbus_transaction xbt;
+	struct xbb_dev *be = arg;
+	const char *node = be->xdev->nodename;
 	unsigned int info = 0;
 	int err;
 
@@ -193,10 +193,6 @@ static int xbb_publish(struct xbb_dev *be)
 		info |= VDISK_READONLY;
 	if (be->cdrom)
 		info |= VDISK_CDROM;
-again:
-	err = xenbus_transaction_start(&xbt);
-	if (err)
-		return err;
 	err = xenbus_printf(xbt, node, "feature-flush-cache", "%d",
 			    be->can_flush);
 	if (!err)
@@ -226,14 +222,15 @@ again:
 	if (!err)
 		err = xenbus_printf(xbt, node, "physical-sector-size", "%u",
 				    bdev_physical_block_size(be->bdev));
-	if (err) {
-		xenbus_transaction_end(xbt, 1);
-		return err;
-	}
-	err = xenbus_transaction_end(xbt, 0);
-	if (err == -EAGAIN)
-		goto again;
 	return err;
+}
+
+/* Publish the disk to the frontend. */
+static int xbb_publish(struct xbb_dev *be)
+{
+	const char *what;	/* the caller reports the failure itself */
+
+	return xenpv_xs_transact(xbb_disk_keys, be, &what);
 }
 
 /*

@@ -10,6 +10,8 @@
 #include <linux/slab.h>
 #include <linux/etherdevice.h>
 
+#include <xenpv/xs.h>
+
 #include "common.h"
 
 struct nb_backend {
@@ -282,38 +284,34 @@ static void nb_remove(struct xenbus_device *xdev)
 	kfree(be);
 }
 
-static int nb_write_features(struct xenbus_device *xdev)
+static int nb_feature_keys(struct xenbus_transaction xbt, void *arg,
+			   const char **what)
 {
 	static const char *const one[] = {
 		"feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
 		"feature-ipv6-csum-offload", "feature-rx-copy",
 	};
-	struct xenbus_transaction xbt;
-	const char *what;
+	struct xenbus_device *xdev = arg;
 	unsigned int i;
 	int err;
 
-again:
-	err = xenbus_transaction_start(&xbt);
-	if (err) {
-		xenbus_dev_fatal(xdev, err, "starting transaction");
-		return err;
-	}
+	*what = "writing features";
 	for (i = 0; i < ARRAY_SIZE(one); i++) {
-		what = one[i];
-		err = xenbus_printf(xbt, xdev->nodename, what, "%d", 1);
+		err = xenbus_printf(xbt, xdev->nodename, one[i], "%d", 1);
 		if (err)
-			goto abort;
+			return err;
 	}
-	what = "feature-rx-flip";
-	err = xenbus_printf(xbt, xdev->nodename, what, "%d", 0);
-	if (err)
-		goto abort;
-	err = xenbus_transaction_end(xbt, 0);
-	if (err == -EAGAIN)
-		goto again;
+	return xenbus_printf(xbt, xdev->nodename, "feature-rx-flip", "%d", 0);
+}
+
+static int nb_write_features(struct xenbus_device *xdev)
+{
+	const char *what;
+	int err;
+
+	err = xenpv_xs_transact(nb_feature_keys, xdev, &what);
 	if (err) {
-		xenbus_dev_fatal(xdev, err, "completing transaction");
+		xenbus_dev_fatal(xdev, err, "%s", what);
 		return err;
 	}
 
@@ -323,11 +321,6 @@ again:
 	xenbus_printf(XBT_NIL, xdev->nodename, "multi-queue-max-queues", "%u",
 		      nb_max_queues);
 	return 0;
-
-abort:
-	xenbus_transaction_end(xbt, 1);
-	xenbus_dev_fatal(xdev, err, "writing %s", what);
-	return err;
 }
 
 static int nb_probe(struct xenbus_device *xdev,

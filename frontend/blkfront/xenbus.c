@@ -18,6 +18,7 @@
 #include <xen/xenbus.h>
 #include <xen/interface/io/protocols.h>
 #include <xenpv/blkfront_check.h>
+#include <xenpv/xs.h>
 
 #include "blkfront.h"
 
@@ -102,10 +103,12 @@ static void xbf_drain(struct xbf_info *info)
 			 xbf_rings_in_flight(info));
 }
 
+/* One ring's references and event channel, as xenpv_xs_write_queues wants. */
 static int xbf_write_ring_nodes(struct xenbus_transaction xbt,
-				struct xbf_info *info, struct xbf_ring *r,
-				const char *dir)
+				const char *dir, unsigned int idx, void *arg)
 {
+	struct xbf_info *info = arg;
+	struct xbf_ring *r = &info->rings[idx];
 	unsigned int i;
 	char node[32];
 	int ret;
@@ -125,14 +128,46 @@ static int xbf_write_ring_nodes(struct xenbus_transaction xbt,
 	return xenbus_printf(xbt, dir, "event-channel", "%u", r->evtchn);
 }
 
+static int xbf_publish_keys(struct xenbus_transaction xbt, void *arg,
+			    const char **what)
+{
+	struct xbf_info *info = arg;
+	const char *node = info->xbdev->nodename;
+	int ret = 0;
+
+	*what = "writing ring-page-order";
+	if (info->ring_order)
+		ret = xenbus_printf(xbt, node, "ring-page-order", "%u",
+				    info->ring_order);
+	else
+		xenbus_rm(xbt, node, "ring-page-order");
+	if (ret)
+		return ret;
+
+	*what = "writing ring references";
+	if (info->nr_rings == 1)
+		xenbus_rm(xbt, node, "multi-queue-num-queues");
+	ret = xenpv_xs_write_queues(xbt, node, info->nr_rings, GFP_NOIO,
+				    xbf_write_ring_nodes, info);
+	if (ret)
+		return ret;
+
+	*what = "writing protocol";
+	ret = xenbus_printf(xbt, node, "protocol", "%s",
+			    XEN_IO_PROTO_ABI_NATIVE);
+	if (ret)
+		return ret;
+	*what = "writing feature-persistent";
+	return xenbus_printf(xbt, node, "feature-persistent", "%u",
+			     xbf_feature_persistent ? 1 : 0);
+}
+
 /* Set up rings and publish them; ends in Initialised. */
 static int xbf_talk(struct xbf_info *info)
 {
 	struct xenbus_device *dev = info->xbdev;
-	struct xenbus_transaction xbt;
-	unsigned int be_order, be_queues, i;
+	unsigned int be_order, be_queues;
 	const char *what;
-	char *dir;
 	int ret;
 
 	be_order = xenbus_read_unsigned(dev->otherend, "max-ring-page-order", 0);
@@ -149,74 +184,14 @@ static int xbf_talk(struct xbf_info *info)
 		return ret;
 	}
 
-again:
-	ret = xenbus_transaction_start(&xbt);
+	ret = xenpv_xs_transact(xbf_publish_keys, info, &what);
 	if (ret) {
-		what = "starting transaction";
-		goto fail;
-	}
-	what = "writing ring-page-order";
-	if (info->ring_order)
-		ret = xenbus_printf(xbt, dev->nodename, "ring-page-order", "%u",
-				    info->ring_order);
-	else
-		xenbus_rm(xbt, dev->nodename, "ring-page-order");
-	if (ret)
-		goto abort;
-
-	if (info->nr_rings == 1) {
-		xenbus_rm(xbt, dev->nodename, "multi-queue-num-queues");
-		what = "writing ring references";
-		ret = xbf_write_ring_nodes(xbt, info, &info->rings[0],
-					   dev->nodename);
-		if (ret)
-			goto abort;
-	} else {
-		what = "writing multi-queue-num-queues";
-		ret = xenbus_printf(xbt, dev->nodename, "multi-queue-num-queues",
-				    "%u", info->nr_rings);
-		if (ret)
-			goto abort;
-		what = "writing queue ring references";
-		for (i = 0; i < info->nr_rings; i++) {
-			dir = kasprintf(GFP_NOIO, "%s/queue-%u", dev->nodename, i);
-			if (!dir) {
-				ret = -ENOMEM;
-				goto abort;
-			}
-			ret = xbf_write_ring_nodes(xbt, info, &info->rings[i], dir);
-			kfree(dir);
-			if (ret)
-				goto abort;
-		}
-	}
-	what = "writing protocol";
-	ret = xenbus_printf(xbt, dev->nodename, "protocol", "%s",
-			    XEN_IO_PROTO_ABI_NATIVE);
-	if (ret)
-		goto abort;
-	what = "writing feature-persistent";
-	ret = xenbus_printf(xbt, dev->nodename, "feature-persistent", "%u",
-			    xbf_feature_persistent ? 1 : 0);
-	if (ret)
-		goto abort;
-
-	ret = xenbus_transaction_end(xbt, 0);
-	if (ret == -EAGAIN)
-		goto again;
-	if (ret) {
-		what = "ending transaction";
-		goto fail;
+		xenbus_dev_fatal(dev, ret, "%s", what);
+		xbf_rings_teardown(info, !!info->gd);
+		return ret;
 	}
 	xenbus_switch_state(dev, XenbusStateInitialised);
 	return 0;
-
-abort:
-	xenbus_transaction_end(xbt, 1);
-fail:
-	xenbus_dev_fatal(dev, ret, "%s", what);
-	xbf_rings_teardown(info, !!info->gd);
-	return ret;
 }
 
 /* Read the disk's geometry and the backend's features. */

@@ -17,6 +17,7 @@
 #include <xen/xen.h>
 #include <xen/xenbus.h>
 #include <xenpv/netfront_check.h>
+#include <xenpv/xs.h>
 #include "netfront.h"
 
 unsigned int xnf_max_queues;
@@ -72,54 +73,37 @@ static void xnf_read_caps(struct xnf_dev *nf)
 						     1);
 }
 
-/* Write what we can receive and the queues' rings and channels. */
-static int xnf_publish(struct xnf_dev *nf)
+static int xnf_write_queue(struct xenbus_transaction xbt, const char *dir,
+			   unsigned int idx, void *arg)
+{
+	struct xnf_dev *nf = arg;
+
+	return xnf_queue_write_xenstore(&nf->queues[idx], xbt, dir);
+}
+
+static int xnf_publish_keys(struct xenbus_transaction xbt, void *arg,
+			    const char **what)
 {
 	static const char * const stale[] = {
 		"multi-queue-num-queues", "tx-ring-ref", "rx-ring-ref",
 		"event-channel", "event-channel-tx", "event-channel-rx",
 	};
+	struct xnf_dev *nf = arg;
 	const char *dir = nf->xbdev->nodename;
-	struct xenbus_transaction xbt;
-	const char *what = "starting transaction";
 	unsigned int i;
-	char *qdir;
 	int err;
-
-again:
-	err = xenbus_transaction_start(&xbt);
-	if (err)
-		goto fatal;
 
 	/* Keys of an earlier connection with another layout must go. */
 	for (i = 0; i < ARRAY_SIZE(stale); i++)
 		xenbus_rm(xbt, dir, stale[i]);
 
-	what = "writing queue keys";
-	if (nf->nr_queues == 1) {
-		err = xnf_queue_write_xenstore(&nf->queues[0], xbt, dir);
-		if (err)
-			goto abort;
-	} else {
-		err = xenbus_printf(xbt, dir, "multi-queue-num-queues", "%u",
-				    nf->nr_queues);
-		if (err)
-			goto abort;
-		for (i = 0; i < nf->nr_queues; i++) {
-			qdir = kasprintf(GFP_KERNEL, "%s/queue-%u", dir, i);
-			if (!qdir) {
-				err = -ENOMEM;
-				goto abort;
-			}
-			err = xnf_queue_write_xenstore(&nf->queues[i], xbt,
-						       qdir);
-			kfree(qdir);
-			if (err)
-				goto abort;
-		}
-	}
+	*what = "writing queue keys";
+	err = xenpv_xs_write_queues(xbt, dir, nf->nr_queues, GFP_KERNEL,
+				    xnf_write_queue, nf);
+	if (err)
+		return err;
 
-	what = "writing features";
+	*what = "writing features";
 	err = xenbus_write(xbt, dir, "request-rx-copy", "1");
 	if (!err)
 		err = xenbus_write(xbt, dir, "feature-rx-notify", "1");
@@ -136,22 +120,18 @@ again:
 		err = xenbus_printf(xbt, dir, "feature-ipv6-csum-offload",
 				    "%u",
 				    !!(xnf_feature_mask & XNF_FEAT_IPV6_CSUM));
+	return err;
+}
+
+/* Write what we can receive and the queues' rings and channels. */
+static int xnf_publish(struct xnf_dev *nf)
+{
+	const char *what;
+	int err;
+
+	err = xenpv_xs_transact(xnf_publish_keys, nf, &what);
 	if (err)
-		goto abort;
-
-	err = xenbus_transaction_end(xbt, 0);
-	if (err == -EAGAIN)
-		goto again;
-	if (err) {
-		what = "completing transaction";
-		goto fatal;
-	}
-	return 0;
-
-abort:
-	xenbus_transaction_end(xbt, 1);
-fatal:
-	xenbus_dev_fatal(nf->xbdev, err, "%s", what);
+		xenbus_dev_fatal(nf->xbdev, err, "%s", what);
 	return err;
 }
 
