@@ -68,7 +68,7 @@ static int xbb_setup_queue(struct xbb_dev *be, struct xbb_ring *ring,
 	struct xenbus_device *xdev = be->xdev;
 	grant_ref_t refs[1 << XENPV_BLKIF_MAX_RING_ORDER];
 	unsigned int i, nr = 1U << order, evtchn;
-	char name[16];
+	char name[sizeof("ring-ref") + 10];	/* any u32 index */
 	int err;
 
 	err = xenbus_scanf(XBT_NIL, dir, "event-channel", "%u", &evtchn);

@@ -51,9 +51,10 @@ struct xnf_tx_slot {
 struct xnf_queue {
 	struct xnf_dev *nf;
 	unsigned int idx;
-	char name[IFNAMSIZ + 8];
-	char tx_irq_name[IFNAMSIZ + 12];
-	char rx_irq_name[IFNAMSIZ + 12];
+	/* "<ifname>-q<idx>", and that plus "-tx"/"-rx": room for any u32 */
+	char name[IFNAMSIZ + 12];
+	char tx_irq_name[IFNAMSIZ + 15];
+	char rx_irq_name[IFNAMSIZ + 15];
 
 	/* Event channels: tx_port == rx_port without split channels. */
 	evtchn_port_t tx_port, rx_port;

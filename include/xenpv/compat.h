@@ -12,13 +12,23 @@
 /*
  * netloop: 6.12 turned the NETIF_F_LLTX and NETIF_F_NETNS_LOCAL feature
  * bits into plain bools in struct net_device.  Callers include
- * <linux/netdevice.h> themselves.
+ * <linux/netdevice.h> themselves.  The netns one was then renamed
+ * netns_immutable in 6.15, and the rename went to the 6.12 stable series
+ * in 6.12.114 (Debian 13 ships 6.12.117), so 6.12 has both spellings.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #define XENPV_NETDEV_SET_LLTX(dev)		((dev)->lltx = true)
-#define XENPV_NETDEV_SET_NETNS_LOCAL(dev)	((dev)->netns_local = true)
 #else
 #define XENPV_NETDEV_SET_LLTX(dev)		((dev)->features |= NETIF_F_LLTX)
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0) || \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 114) && \
+	 LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0))
+#define XENPV_NETDEV_SET_NETNS_LOCAL(dev) ((dev)->netns_immutable = true)
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define XENPV_NETDEV_SET_NETNS_LOCAL(dev) ((dev)->netns_local = true)
+#else
 #define XENPV_NETDEV_SET_NETNS_LOCAL(dev) \
 	((dev)->features |= NETIF_F_NETNS_LOCAL)
 #endif
