@@ -17,7 +17,7 @@ used0=$(du -k "$BLK_IMG" | cut -f1)
 check "blkdiscard of 16 MiB at 32 MiB succeeds in the guest" \
 	gexec blk 'blkdiscard -o 33554432 -l 16777216 /dev/xvda'
 is "the range reads back as zeroes in the guest" \
-	"$(gexec blk "$BV zero /dev/xvda $((32 * 256)) $((16 * 256))")" "nonzero 0 of 4096"
+	"$(GEXEC_TIMEOUT=240 gexec blk "$BV zero /dev/xvda $((32 * 256)) $((16 * 256))")" "nonzero 0 of 4096"
 is "the range is zeroes in the backing file" \
 	"$($BV zero "$BLK_IMG" $((32 * 256)) $((16 * 256)))" "nonzero 0 of 4096"
 used1=$(du -k "$BLK_IMG" | cut -f1)
