@@ -41,8 +41,9 @@ is "one log line names the violation" \
 	"$(gexec blk 'dmesg | grep -c "vbd-51744: queue .*backend protocol violation"')" 1
 check "the load generator on xvdc ends with an I/O error" \
 	wait_for 60 gexec blk '! pidof blkverify && grep -q "I/O ERROR" /run/bad.log'
+gexec30() { GEXEC_TIMEOUT=30 gexec "$@"; }
 check "new I/O on xvdc fails at once" \
-	timeout 30 gexec blk '! dd if=/dev/xvdc of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null'
+	gexec30 blk '! dd if=/dev/xvdc of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null'
 is "xvda still writes and reads" \
 	"$(gexec blk "$BV write /dev/xvda 75 0 256 --fsync >/dev/null && $BV verify /dev/xvda 75 0 256")" \
 	"bad 0 of 256"
