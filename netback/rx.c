@@ -150,6 +150,26 @@ static void nb_rx_copy(struct nb_queue *q, unsigned int nops)
 	}
 }
 
+/*
+ * Flags of a frame's first response: what the guest may assume about
+ * the checksum, and whether a GSO extra slot follows.
+ */
+static u16 nb_rx_head_flags(const struct sk_buff *skb, bool gso)
+{
+	static const u16 csum_flags[] = {
+		[CHECKSUM_NONE] = 0,
+		[CHECKSUM_UNNECESSARY] = XEN_NETRXF_data_validated,
+		[CHECKSUM_COMPLETE] = 0,
+		[CHECKSUM_PARTIAL] = XEN_NETRXF_csum_blank |
+				     XEN_NETRXF_data_validated,
+	};
+	u16 flags = 0;
+
+	if (skb->ip_summed < ARRAY_SIZE(csum_flags))
+		flags = csum_flags[skb->ip_summed];
+	return flags | (gso ? XEN_NETRXF_extra_info : 0);
+}
+
 /* Queue the copies and write the responses of one frame. */
 static void nb_rx_frame(struct nb_queue *q, struct sk_buff *skb,
 			unsigned int *nops)
@@ -212,15 +232,8 @@ static void nb_rx_frame(struct nb_queue *q, struct sk_buff *skb,
 
 		if (remaining)
 			flags |= XEN_NETRXF_more_data;
-		if (slot == 0) {
-			if (skb->ip_summed == CHECKSUM_PARTIAL)
-				flags |= XEN_NETRXF_csum_blank |
-					XEN_NETRXF_data_validated;
-			else if (skb->ip_summed == CHECKSUM_UNNECESSARY)
-				flags |= XEN_NETRXF_data_validated;
-			if (gso)
-				flags |= XEN_NETRXF_extra_info;
-		}
+		if (slot == 0)
+			flags |= nb_rx_head_flags(skb, gso);
 		rsp->id = req.id;
 		rsp->offset = 0;
 		rsp->flags = flags;
