@@ -12,7 +12,7 @@ bench() { # bench PAIR KEY UNIT VALUE
 	echo "# BENCH $1 $2 $3 $4"
 }
 
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+value_of() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 
 disk_workloads() { # disk_workloads PAIR RUNNER DEV
 	local pair=$1 run=$2 dev=$3 w out
@@ -24,9 +24,9 @@ disk_workloads() { # disk_workloads PAIR RUNNER DEV
 		 "randwrite 4096 32 rand-write-4k-qd32 IOPS iops"; do
 		set -- $w
 		out=$($run "$B disk $dev $1 $2 $3 $SECS")
-		if [ -n "$(echo "$out" | field "$6")" ]; then
+		if [ -n "$(echo "$out" | value_of "$6")" ]; then
 			ok "bench $pair $4 ran"
-			bench "$pair" "$4" "$5" "$(echo "$out" | field "$6")"
+			bench "$pair" "$4" "$5" "$(echo "$out" | value_of "$6")"
 		else
 			not_ok "bench $pair $4 ran"
 			diag "$out"
@@ -58,7 +58,7 @@ guest_to_guest() {
 	gexec "$g2" "$B tcp-recv 5004 >/run/rx.out 2>&1 &" >/dev/null
 	gexec "b$pair" "$B tcp-send $ip2 5004 $SECS" >/dev/null
 	sleep 1
-	v=$(gexec "$g2" 'cat /run/rx.out' | field mbps)
+	v=$(gexec "$g2" 'cat /run/rx.out' | value_of mbps)
 	[ -n "$v" ] && ok "bench $pair tcp-guest-to-guest ran" ||
 		not_ok "bench $pair tcp-guest-to-guest ran"
 	bench "$pair" tcp-guest-to-guest MB/s "$v"
@@ -67,7 +67,8 @@ guest_to_guest() {
 
 # through_netloop PAIR: guest -> dom0 TCP with dom0's address on
 # xenpv_netloop's local end, and how many frames netloop had to copy.
-through_netloop() {
+through_netloop() (
+	# a subshell: nl-lib.sh brings its own helpers and settings
 	local pair=$1 c0 p0 c1 p1 v
 	. /xenpv/tests/netloop/nl-lib.sh
 	insmod "$NL_KO" || { not_ok "bench $pair: xenpv_netloop loads"; return; }
@@ -78,7 +79,7 @@ through_netloop() {
 	gexec "b$pair" "$B tcp-send 192.0.2.1 5005 $SECS" >/dev/null
 	wait
 	c1=$(nl_counter copied_frames) p1=$(nl_counter passed_frames)
-	v=$(field mbps </run/xenpv/rx.out)
+	v=$(value_of mbps </run/xenpv/rx.out)
 	[ -n "$v" ] && ok "bench $pair tcp-to-dom0 through netloop ran" ||
 		not_ok "bench $pair tcp-to-dom0 through netloop ran"
 	bench "$pair" tcp-to-dom0-netloop MB/s "$v"
@@ -88,7 +89,7 @@ through_netloop() {
 	nl_detach
 	nl_flush_guests "b$pair"
 	rmmod xenpv_netloop
-}
+)
 
 # mem_wait NAME MIB: seconds until xl list shows NAME within 1 MiB of MIB
 mem_wait() {
@@ -106,7 +107,8 @@ mem_wait() {
 # balloon_bench: release and reclaim 128 MiB, the in-tree balloon of the
 # stock kernel against xenpv_balloon in the nobal kernel (only when the lab
 # runs with --guest-kernel nobal, which brings that kernel).
-balloon_bench() {
+balloon_bench() (
+	# a subshell: lib-balloon.sh brings its own helpers
 	local kind name t
 	for kind in intree xenpv; do
 		name=m$kind
@@ -135,7 +137,7 @@ balloon_bench() {
 		fi
 		guest_destroy "$name"
 	done
-}
+)
 
 # bench.sh passes xenpv.benchpairs=intree+xenpv once all four xenpv
 # drivers drive devices.
@@ -159,7 +161,7 @@ ip netns exec bn ip link set lo up
 ip netns exec bn $B tcp-recv 5001 >/run/xenpv/rx.out 2>&1 &
 out=$($B tcp-send 198.51.100.2 5001 $SECS 2>&1)
 wait
-v=$(field mbps </run/xenpv/rx.out)
+v=$(value_of mbps </run/xenpv/rx.out)
 if [ -n "$v" ]; then
 	ok "bench native tcp over veth ran"
 	bench native tcp-to-dom0 MB/s "$v"
@@ -190,14 +192,14 @@ for pair in $pairs; do
 	$B tcp-recv 5002 >/run/xenpv/rx.out 2>&1 &
 	gexec "b$pair" "$B tcp-send 192.0.2.1 5002 $SECS" >/dev/null
 	wait
-	v=$(field mbps </run/xenpv/rx.out)
+	v=$(value_of mbps </run/xenpv/rx.out)
 	[ -n "$v" ] && ok "bench $pair tcp-to-dom0 ran" || not_ok "bench $pair tcp-to-dom0 ran"
 	bench "$pair" tcp-to-dom0 MB/s "$v"
 	# dom0 -> guest
 	gexec "b$pair" "$B tcp-recv 5003 >/run/rx.out 2>&1 &" >/dev/null
 	$B tcp-send "$gip" 5003 $SECS >/dev/null 2>&1
 	sleep 1
-	v=$(gexec "b$pair" 'cat /run/rx.out' | field mbps)
+	v=$(gexec "b$pair" 'cat /run/rx.out' | value_of mbps)
 	[ -n "$v" ] && ok "bench $pair tcp-from-dom0 ran" || not_ok "bench $pair tcp-from-dom0 ran"
 	bench "$pair" tcp-from-dom0 MB/s "$v"
 	rtt=$(ping -c 20 -i 0.2 "$gip" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
