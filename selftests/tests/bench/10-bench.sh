@@ -109,7 +109,7 @@ mem_wait() {
 # runs with --guest-kernel nobal, which brings that kernel).
 balloon_bench() (
 	# a subshell: lib-balloon.sh brings its own helpers
-	local kind name t
+	local kind name t step
 	for kind in intree xenpv; do
 		name=m$kind
 		if [ $kind = xenpv ]; then
@@ -121,20 +121,15 @@ balloon_bench() (
 			guest_create "$name" memory=256 disk=none vif=none ||
 				{ not_ok "bench balloon $kind: guest boots"; continue; }
 		fi
-		$XL mem-set "$name" 128m
-		if t=$(mem_wait "$name" 128); then
-			ok "bench balloon $kind release ran"
-			bench "$kind" balloon-release-128M s "$t"
-		else
-			not_ok "bench balloon $kind release ran"
-		fi
-		$XL mem-set "$name" 256m
-		if t=$(mem_wait "$name" 256); then
-			ok "bench balloon $kind reclaim ran"
-			bench "$kind" balloon-reclaim-128M s "$t"
-		else
-			not_ok "bench balloon $kind reclaim ran"
-		fi
+		for step in 128:release 256:reclaim; do
+			$XL mem-set "$name" "${step%:*}m"
+			if t=$(mem_wait "$name" "${step%:*}"); then
+				ok "bench balloon $kind ${step#*:} ran"
+				bench "$kind" "balloon-${step#*:}-128M" s "$t"
+			else
+				not_ok "bench balloon $kind ${step#*:} ran"
+			fi
+		done
 		guest_destroy "$name"
 	done
 )
