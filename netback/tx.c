@@ -315,8 +315,33 @@ void nb_credit_timer_fn(struct timer_list *t)
  * one window's worth, or up to the frame at the head of the ring if that
  * is bigger (so a frame larger than a window still gets through, at the
  * configured average rate).  Each frame is charged its full size.
+ * Windows stay on a fixed grid and unspent credit carries over (up to
+ * the cap), so a frame served late, a jiffy rounding or a timer that
+ * fires late costs nothing of the average.
  */
 #define NB_CREDIT_BURST_MAX	(128 * 1024)
+
+static void nb_credit_refill(struct nb_queue *q, unsigned long now,
+			     unsigned long win, unsigned int bytes)
+{
+	unsigned long periods = 1 + (now - q->credit_until) / win;
+	u64 cap = max_t(u64, q->credit_bytes,
+			min_t(u64, bytes, NB_CREDIT_BURST_MAX));
+	u64 add;
+
+	/* never above cap, never an overflow, whatever the node said */
+	if (!q->credit_bytes)
+		add = 0;	/* "0,USECS": nothing gets through */
+	else if (periods > div64_u64(cap, q->credit_bytes))
+		add = cap;
+	else
+		add = q->credit_bytes * periods;
+	if (q->credit_left >= cap || add >= cap - q->credit_left)
+		q->credit_left = cap;
+	else
+		q->credit_left += add;
+	q->credit_until += periods * win;
+}
 
 bool nb_credit_take(struct nb_queue *q, unsigned int bytes)
 {
@@ -325,23 +350,8 @@ bool nb_credit_take(struct nb_queue *q, unsigned int bytes)
 	if (!q->credit_usec)
 		return true;
 	win = max_t(unsigned long, 1, usecs_to_jiffies(q->credit_usec));
-	if (time_after_eq(now, q->credit_until)) {
-		unsigned long periods = 1 + (now - q->credit_until) / win;
-		u64 cap = max_t(u64, q->credit_bytes,
-				min_t(u64, bytes, NB_CREDIT_BURST_MAX));
-		u64 add;
-
-		if (q->credit_bytes >= cap) {
-			q->credit_left = cap;
-		} else {
-			/* credit_bytes < 128 KiB here: no overflow */
-			add = q->credit_bytes *
-				min_t(unsigned long, periods, 1024);
-			q->credit_left = min_t(u64, cap,
-					       q->credit_left + add);
-		}
-		q->credit_until = now + win;
-	}
+	if (time_after_eq(now, q->credit_until))
+		nb_credit_refill(q, now, win, bytes);
 	if (bytes <= q->credit_left) {
 		q->credit_left -= bytes;
 		return true;
