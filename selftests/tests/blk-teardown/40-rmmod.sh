@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# rmmod xenpv_blkback while a guest does I/O on its disk: every vbd is
-# torn down (bios waited for, grants unmapped), the module unloads, and
-# once reloaded it serves a new guest.
+# rmmod xenpv_blkback while a guest does I/O on its disk: refused while
+# a vbd is bound (xenbus holds a module reference per bound device) and
+# nothing changes; unbinding the vbd under I/O tears it down (bios waited
+# for, grants unmapped), then the module unloads, and once reloaded it
+# serves a new guest.
 . /xenpv/tests/blk-hostile/lib.sh
 
 if ! xenpv_backend; then
@@ -15,8 +17,17 @@ fi
 ok "guest boots"
 gexec bt4 '(while :; do dd if=/dev/urandom of=/dev/xvda bs=64k count=64 oflag=direct 2>/dev/null || break; done) >/dev/null 2>&1 &' >/dev/null
 sleep 3
-check "rmmod xenpv_blkback with a connected vbd under I/O" \
-	timeout 120 rmmod xenpv_blkback
+id=$(guest_domid bt4)
+if rmmod xenpv_blkback 2>/dev/null; then
+	not_ok "rmmod with a connected vbd under I/O is refused"
+else
+	ok "rmmod with a connected vbd under I/O is refused"
+fi
+check "the guest still writes" gexec bt4 \
+	'dd if=/dev/zero of=/dev/xvda bs=4k count=1 seek=100 oflag=direct'
+check "unbind vbd-$id-51712 under I/O" timeout 120 sh -c \
+	"echo vbd-$id-51712 >/sys/bus/xen-backend/drivers/xenpv-vbd/unbind"
+check "rmmod xenpv_blkback once no vbd is bound" timeout 120 rmmod xenpv_blkback
 check "module reports no grant left mapped on unload" \
 	sh -c 'dmesg | tail -n 50 | grep -q "xenpv_blkback: unloaded, no grant left mapped"'
 guest_destroy bt4
