@@ -10,6 +10,7 @@
 #include <linux/vmalloc.h>
 #include <linux/slab.h>
 #include <xen/events.h>
+#include <xenpv/netif_offloads.h>
 
 #include "common.h"
 
@@ -192,26 +193,21 @@ static void nb_get_stats64(struct net_device *dev,
 }
 
 /* What the frontend said it can take decides what the stack may hand us. */
-static netdev_features_t nb_peer_features(const struct nb_vif *vif)
-{
-	netdev_features_t ok = 0;
-
-	ok |= vif->can_sg ? NETIF_F_SG : 0;
-	ok |= vif->gso_v4 ? NETIF_F_TSO : 0;
-	ok |= vif->gso_v6 ? NETIF_F_TSO6 : 0;
-	ok |= vif->ip_csum ? NETIF_F_IP_CSUM : 0;
-	ok |= vif->ipv6_csum ? NETIF_F_IPV6_CSUM : 0;
-	return ok;
-}
-
 static netdev_features_t nb_fix_features(struct net_device *dev,
 					 netdev_features_t wanted)
 {
-	const netdev_features_t negotiated = NETIF_F_SG | NETIF_F_TSO |
-		NETIF_F_TSO6 | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM;
 	const struct nb_vif *vif = netdev_priv(dev);
+	const struct xenpv_netif_peer peer = {
+		.sg = vif->can_sg,
+		.tso4 = vif->gso_v4,
+		.tso6 = vif->gso_v6,
+		.ip_csum = vif->ip_csum,
+		.ipv6_csum = vif->ipv6_csum,
+	};
 
-	return wanted & (~negotiated | nb_peer_features(vif));
+	return xenpv_netif_fix_features(wanted, NETIF_F_SG | NETIF_F_TSO |
+					NETIF_F_TSO6 | NETIF_F_IP_CSUM |
+					NETIF_F_IPV6_CSUM, &peer);
 }
 
 static int nb_change_mtu(struct net_device *dev, int mtu)

@@ -7,6 +7,7 @@
 #include <linux/netdevice.h>
 #include <linux/etherdevice.h>
 #include <net/tcp.h>
+#include <xenpv/netif_offloads.h>
 #include "netfront.h"
 
 /* Start NAPI and transmission on all queues.  rtnl held, queues exist. */
@@ -97,29 +98,23 @@ static unsigned int xnf_mtu_limit(netdev_features_t features)
 				       ETH_DATA_LEN;
 }
 
-/* The offloads whose use depends on a "feature-*" key of the backend. */
-#define XNF_NEGOTIATED_FEATURES \
-	(NETIF_F_SG | NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_IPV6_CSUM)
-
-static netdev_features_t xnf_backend_features(const struct xnf_backend_caps *c)
-{
-	netdev_features_t ok = 0;
-
-	ok |= c->sg ? NETIF_F_SG : 0;
-	ok |= c->gso_v4 ? NETIF_F_TSO : 0;
-	ok |= c->gso_v6 ? NETIF_F_TSO6 : 0;
-	ok |= c->ipv6_csum ? NETIF_F_IPV6_CSUM : 0;
-	return ok;
-}
-
 /* Negotiated offloads only where the backend advertised them. */
 static netdev_features_t xnf_fix_features(struct net_device *dev,
 					  netdev_features_t wanted)
 {
 	const struct xnf_dev *nf = netdev_priv(dev);
+	/* IPv4 checksum offload is part of the protocol's base: always on */
+	const struct xenpv_netif_peer peer = {
+		.sg = nf->caps.sg,
+		.tso4 = nf->caps.gso_v4,
+		.tso6 = nf->caps.gso_v6,
+		.ip_csum = true,
+		.ipv6_csum = nf->caps.ipv6_csum,
+	};
 
-	return wanted & (~XNF_NEGOTIATED_FEATURES |
-			 xnf_backend_features(&nf->caps));
+	return xenpv_netif_fix_features(wanted, NETIF_F_SG | NETIF_F_TSO |
+					NETIF_F_TSO6 | NETIF_F_IPV6_CSUM,
+					&peer);
 }
 
 /* Turning scatter-gather off shrinks the MTU to what still fits. */
