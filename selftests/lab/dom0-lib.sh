@@ -212,6 +212,27 @@ guest_destroy() {
 
 _guest_gone() { ! $XL domid "$1" >/dev/null 2>&1; }
 
+# mem_avail_kb: dom0's MemAvailable with the page cache dropped, for
+# teardown tests that look for memory that did not come back.
+mem_avail_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^MemAvailable:/ {print $2}' /proc/meminfo
+}
+
+# mem_mark NAME / mem_drift_ok NAME DESC: MemAvailable now, and later a
+# result that it is back within 16 MiB (guest images on /run are the
+# caller's to delete first).
+mem_mark() { mem_avail_kb >"/run/xenpv/mem.$1"; }
+mem_drift_ok() {
+	local m0 m1
+	m0=$(cat "/run/xenpv/mem.$1" 2>/dev/null)
+	m1=$(mem_avail_kb)
+	diag "MemAvailable ${m0:-?} kB at the start, $m1 kB now"
+	check "$2 (MemAvailable within 16 MiB of the start)" \
+		test -n "$m0" -a $((${m0:-0} - m1)) -lt 16384
+}
+
 # backend_state DOMID TYPE DEVID: XenbusState of a backend device.
 backend_state() {
 	xenstore-read "/local/domain/0/backend/$2/$1/$3/state" 2>/dev/null
@@ -234,11 +255,17 @@ run_suite() {
 	if [ ! -d "/xenpv/tests/$suite" ]; then
 		not_ok "suite $suite exists"
 	fi
+	local t0 s0
+	s0=$(date +%s)
 	for t in /xenpv/tests/"$suite"/[0-9]*.sh; do
 		[ -f "$t" ] || continue
 		diag "=== $(basename "$t")"
+		t0=$(date +%s)
 		(cd /xenpv && . /xenpv/lib.sh && . "$t") 2>&1 | _tap_filter
+		# where a suite's time goes, for the lab's time budget
+		diag "=== $(basename "$t") took $(($(date +%s) - t0)) s"
 	done
+	diag "suite $suite took $(($(date +%s) - s0)) s"
 	local pass fail
 	pass=$(grep -c '^pass$' "$TAPDIR/results" 2>/dev/null)
 	fail=$(grep -c '^fail$' "$TAPDIR/results" 2>/dev/null)
