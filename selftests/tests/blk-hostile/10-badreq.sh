@@ -1,14 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Malformed requests from a userspace frontend (blkhostile) each get an
 # error response; valid I/O before and after them still works; dom0 and
-# the backend stay up.
+# the backend stay up, and another guest's disk, busy meanwhile, verifies.
 . /xenpv/tests/blk-hostile/lib.sh
 
-if ! start_guest bh1 $HOSTILE_GUEST; then
-	not_ok "hostile guest boots"
+if ! start_guest good0 vif=none || ! start_guest bh1 $HOSTILE_GUEST; then
+	not_ok "a well-behaved and a hostile guest boot"
+	guest_destroy good0
 	return
 fi
-ok "hostile guest boots"
+ok "a well-behaved and a hostile guest boot"
+# the good guest writes and checks random blocks all along
+gexec good0 '(/xenpv/bin/blkverify random /dev/xvda 11 2 600 16 >/run/bv.log 2>&1
+	echo $? >/run/bv.rc) >/dev/null 2>&1 &' >/dev/null
 id=$(guest_domid bh1)
 check "no kernel frontend on xvda, gntalloc and evtchn present" hostile_prepare bh1
 is "backend waits in InitWait for a frontend" \
@@ -29,6 +33,11 @@ if xenpv_backend; then
 		"$(bk_stat "$id" 51712 wr_req)" -ge 2
 fi
 check "no kernel warning in dom0" sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops"'
+check "the good guest's verified I/O finished" \
+	wait_for 240 gexec good0 'test -s /run/bv.rc'
+diag "good guest: $(gexec good0 'cat /run/bv.log' | tr '\n' ' ')"
+is "the good guest's data all verified" "$(gexec good0 'cat /run/bv.rc')" 0
+guest_destroy good0
 
 guest_destroy bh1
 check "hostile guest destroyed" _guest_gone bh1
