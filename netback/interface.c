@@ -444,6 +444,8 @@ static int nb_queue_setup(struct nb_vif *vif, struct nb_queue *q,
 {
 	struct xenbus_device *xdev = vif->xdev;
 	unsigned int tx_ref, rx_ref, tx_port, rx_port;
+	struct xen_netif_tx_sring *tx_sring;
+	struct xen_netif_rx_sring *rx_sring;
 	grant_ref_t gref;
 	void *addr;
 	int err;
@@ -472,15 +474,23 @@ static int nb_queue_setup(struct nb_vif *vif, struct nb_queue *q,
 	err = xenbus_map_ring_valloc(xdev, &gref, 1, &addr);
 	if (err)
 		return err;
-	BACK_RING_INIT(&q->tx, (struct xen_netif_tx_sring *)addr,
-		       XEN_PAGE_SIZE);
+	/*
+	 * Attach where the ring stands: a fresh frontend starts at 0, and
+	 * one that stayed connected while we were unbound and re-bound
+	 * carries on from its last response (the indices are the guest's
+	 * and are checked on every use like any others).
+	 */
+	tx_sring = (struct xen_netif_tx_sring *)addr;
+	BACK_RING_ATTACH(&q->tx, tx_sring, READ_ONCE(tx_sring->rsp_prod),
+			 XEN_PAGE_SIZE);
 
 	gref = rx_ref;
 	err = xenbus_map_ring_valloc(xdev, &gref, 1, &addr);
 	if (err)
 		return err;
-	BACK_RING_INIT(&q->rx, (struct xen_netif_rx_sring *)addr,
-		       XEN_PAGE_SIZE);
+	rx_sring = (struct xen_netif_rx_sring *)addr;
+	BACK_RING_ATTACH(&q->rx, rx_sring, READ_ONCE(rx_sring->rsp_prod),
+			 XEN_PAGE_SIZE);
 
 	if (nb_max_mapped_pages && nb_tx_zerocopy) {
 		q->pool = nb_mpool_create(q, vif->acct,

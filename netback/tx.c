@@ -311,13 +311,14 @@ void nb_credit_timer_fn(struct timer_list *t)
 }
 
 /*
- * Token bucket: credit_bytes more credit every credit_usec, kept up to
- * one window's worth, or up to the frame at the head of the ring if that
- * is bigger (so a frame larger than a window still gets through, at the
- * configured average rate).  Each frame is charged its full size.
- * Windows stay on a fixed grid and unspent credit carries over (up to
- * the cap), so a frame served late, a jiffy rounding or a timer that
- * fires late costs nothing of the average.
+ * Token bucket: credit_bytes more credit every credit_usec.  Unspent
+ * credit carries over, up to one window's worth plus the frame at the
+ * head of the ring (at most 128 KiB): a frame that did not fit in what
+ * was left waits for the next window without losing that remainder, and
+ * a frame larger than a window still gets through at the configured
+ * average rate.  Each frame is charged its full size.  Windows stay on a
+ * fixed grid, so a frame served late, a jiffy rounding or a timer that
+ * fires late costs nothing of the average either.
  */
 #define NB_CREDIT_BURST_MAX	(128 * 1024)
 
@@ -325,11 +326,12 @@ static void nb_credit_refill(struct nb_queue *q, unsigned long now,
 			     unsigned long win, unsigned int bytes)
 {
 	unsigned long periods = 1 + (now - q->credit_until) / win;
-	u64 cap = max_t(u64, q->credit_bytes,
-			min_t(u64, bytes, NB_CREDIT_BURST_MAX));
-	u64 add;
+	u64 head = min_t(u64, bytes, NB_CREDIT_BURST_MAX);
+	u64 cap, add;
 
-	/* never above cap, never an overflow, whatever the node said */
+	/* never an overflow, whatever the rate node said */
+	cap = q->credit_bytes > U64_MAX - head ? U64_MAX :
+		q->credit_bytes + head;
 	if (!q->credit_bytes)
 		add = 0;	/* "0,USECS": nothing gets through */
 	else if (periods > div64_u64(cap, q->credit_bytes))

@@ -251,13 +251,19 @@ static void xnf_backend_changed(struct xenbus_device *xbdev,
 		if (prev == XenbusStateInitWait)
 			break;
 		/*
-		 * First contact, or the backend came back after closing, or
-		 * it was re-bound under us (a rebindable backend leaves its
-		 * old state in place and reappears in InitWait, its old
-		 * mappings gone): in all cases connect afresh.
+		 * A backend re-bound under us (unbind/bind in dom0 leaves our
+		 * state Connected) reappears in InitWait and attaches to our
+		 * rings where they stand, as mainline's netback does: keep
+		 * them, it will say Connected again.  Going back to
+		 * Initialising here would race its attach.
 		 */
-		if (xbdev->state == XenbusStateConnected ||
-		    xbdev->state == XenbusStateInitialised)
+		if (xbdev->state == XenbusStateConnected) {
+			netdev_info(nf->netdev,
+				    "backend re-bound, keeping the rings\n");
+			break;
+		}
+		/* first contact, or the backend came back after closing */
+		if (xbdev->state == XenbusStateInitialised)
 			netdev_info(nf->netdev, "backend restarted, reconnecting\n");
 		else if (xbdev->state != XenbusStateInitialising &&
 			 xbdev->state != XenbusStateClosed)

@@ -18,6 +18,11 @@ tcp_ok "TCP guest -> dom0 under the limit" "$b" "$res"
 secs=$(field secs "${res#*|}")
 # measured Mbit/s x 1000, from the receiver's byte count and time
 got=$(awk -v b="$b" -v s="$secs" 'BEGIN { if (s > 0) printf "%d", b * 8 / s / 1000; else print 0 }')
+# what the backend saw: frames, their average size, credit waits
+vif=vif$id.0
+fr=$(cat /sys/class/net/$vif/statistics/rx_packets 2>/dev/null)
+by=$(cat /sys/class/net/$vif/statistics/rx_bytes 2>/dev/null)
+diag "backend $vif: ${fr:-?} frames, ${by:-?} bytes, average $(( ${by:-0} / (${fr:-0} + 1) )) bytes; $(ethtool -S $vif 2>/dev/null | grep credit | tr -s ' ')"
 lo=$((rate_mbit * 800))
 hi=$((rate_mbit * 1200))
 if [ "$got" -ge "$lo" ] && [ "$got" -le "$hi" ]; then

@@ -9,7 +9,12 @@
  * and keep running.
  *
  *   netbadback DOMID GREF show      print the ring indices
- *   netbadback DOMID GREF rspprod   move rsp_prod 1000 slots ahead
+ *   netbadback DOMID GREF rspprod [SECS]
+ *                                   move rsp_prod 1000 slots ahead; with
+ *                                   SECS, keep it ahead for that long
+ *                                   (the real backend's next push puts
+ *                                   it back, maybe before the guest read
+ *                                   it)
  *   netbadback DOMID GREF badid     publish one response with id 0x7777
  *   netbadback DOMID GREF dupid     re-publish the last response (an id
  *                                   no longer in flight)
@@ -24,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <sys/mman.h>
 typedef uint16_t domid_t;	/* the uapi header expects Xen's types */
 typedef uint32_t grant_ref_t;
@@ -59,6 +65,24 @@ static void die(const char *what)
 	exit(2);
 }
 
+/* Whenever the real backend pushes rsp_prod back, move it ahead again. */
+static void keep_ahead(struct tx_sring *s, unsigned long secs)
+{
+	time_t end = time(NULL) + secs;
+	unsigned long redone = 0;
+	uint32_t cur;
+
+	while (time(NULL) < end) {
+		cur = RD(s->rsp_prod);
+		if ((int32_t)(cur - RD(s->req_prod)) <= 0) {
+			WR(s->rsp_prod, cur + 1000);
+			redone++;
+		}
+		usleep(100);
+	}
+	printf("rewritten=%lu\n", redone);
+}
+
 int main(int argc, char **argv)
 {
 	struct {
@@ -70,8 +94,8 @@ int main(int argc, char **argv)
 	uint32_t prod, slot;
 	int fd;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: netbadback DOMID GREF show|rspprod|badid|dupid\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: netbadback DOMID GREF show|rspprod [SECS]|badid|dupid\n");
 		return 2;
 	}
 
@@ -95,6 +119,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(argv[3], "rspprod")) {
 		WR(s->rsp_prod, prod + 1000);
+		if (argc == 5)
+			keep_ahead(s, strtoul(argv[4], NULL, 0));
 	} else if (!strcmp(argv[3], "badid")) {
 		slot = prod % TX_RING_SZ;
 		s->ring[slot].rsp.id = 0x7777;
