@@ -5,10 +5,12 @@
  * One struct xbb_dev per vbd (a xenbus backend device), holding the open
  * backing block device and one struct xbb_ring per queue the frontend
  * connected.  Each ring is served by one work item: it takes requests off
- * the shared ring, maps their grants, submits bios, and, once the bios
- * complete, unmaps and answers.  Only bio completion runs elsewhere (it
- * queues the finished request and kicks the work item), so the ring's
- * request pool, scratch buffers and persistent-grant tree need no lock.
+ * the shared ring, maps their grants and submits bios.  Bio completion
+ * answers a request that uses only persistent grants on the spot (under
+ * rsp_lock) and leaves it on the done list for the work item to recycle
+ * later; a request holding one-off mappings is handed to the work item,
+ * which unmaps before answering.  The request pool, scratch buffers and
+ * persistent-grant tree are touched by the work item only and need no lock.
  */
 #ifndef XENPV_BLKBACK_COMMON_H
 #define XENPV_BLKBACK_COMMON_H
@@ -104,6 +106,8 @@ struct xbb_req {
 	unsigned int nsect;
 	u64 sector;
 	int status;			/* BLKIF_RSP_* */
+	bool transient;			/* holds mappings made for it alone */
+	bool answered;			/* response written at completion */
 	atomic_t bios_left;
 	struct xbb_seg *segs;		/* ring->max_segs each */
 	struct page **pages;
@@ -136,6 +140,10 @@ struct xbb_ring {
 #define XBB_RING_STOPPING	1	/* taking no new requests */
 #define XBB_RING_BROKEN		2	/* frontend corrupted the ring */
 #define XBB_RING_SHRINK		3	/* drop idle persistent grants */
+#define XBB_RING_STARVED	4	/* intake waits for a free request */
+
+	/* response producer: work item and bio completion */
+	spinlock_t rsp_lock;
 
 	/* request pool; free list touched only by the work item */
 	struct xbb_req *reqs;
@@ -214,6 +222,7 @@ void xbb_ring_work(struct work_struct *work);
 void xbb_respond(struct xbb_ring *ring, u64 id, u8 op, int status);
 void xbb_req_free(struct xbb_ring *ring, struct xbb_req *req);
 void xbb_push(struct xbb_ring *ring);
+void xbb_respond_push(struct xbb_ring *ring, u64 id, u8 op, int status);
 
 /* io.c */
 void xbb_dispatch(struct xbb_ring *ring, struct xbb_req *req,

@@ -6,8 +6,9 @@
  * (ring.c); here it is parsed into struct xbb_req, every field checked
  * with include/xenpv/blkif_check.h, its grants mapped (or found among the
  * persistent ones), and its data handed to the block layer.  Completion
- * queues the request back to the ring's work item, which unmaps what was
- * mapped for it and writes the response.
+ * answers straight away when the request holds only persistent grants
+ * (the usual case); otherwise it hands the request to the ring's work
+ * item, which unmaps what was mapped for it before answering.
  */
 #define pr_fmt(fmt) "xenpv_blkback: " fmt
 
@@ -194,6 +195,8 @@ static int xbb_map_segs(struct xbb_ring *ring, struct xbb_req *req)
 		req->pgs[i] = pg;
 		req->handles[i] = XBB_NO_HANDLE;
 	}
+	for (i = 0; i < req->nseg && !req->transient; i++)
+		req->transient = req->handles[i] != XBB_NO_HANDLE;
 	return err;
 }
 
@@ -304,10 +307,21 @@ static void xbb_req_complete(struct xbb_req *req)
 	struct xbb_ring *ring = req->ring;
 	unsigned long flags;
 
+	/*
+	 * Persistent grants stay mapped, so the frontend may have its answer
+	 * now; the work item recycles the request when it next runs.  One-off
+	 * mappings must be gone before the answer: the work item does both.
+	 */
+	if (!req->transient) {
+		xbb_respond_push(ring, req->id, req->op, READ_ONCE(req->status));
+		req->answered = true;
+	}
+
 	/* everything under done_lock: the ring may go once inflight is 0 */
 	spin_lock_irqsave(&ring->done_lock, flags);
 	list_add_tail(&req->node, &ring->done);
-	queue_work(xbb_wq, &ring->work);
+	if (!req->answered || test_and_clear_bit(XBB_RING_STARVED, &ring->flags))
+		queue_work(xbb_wq, &ring->work);
 	if (atomic_dec_and_test(&ring->inflight))
 		wake_up(&ring->drain_wq);
 	spin_unlock_irqrestore(&ring->done_lock, flags);
@@ -344,7 +358,9 @@ static struct bio *xbb_bio_new(struct xbb_req *req, unsigned int nvecs,
 
 static void xbb_submit_bios(struct xbb_ring *ring, struct xbb_req *req)
 {
-	blk_opf_t opf = req->write ? REQ_OP_WRITE : REQ_OP_READ;
+	/* a write is awaited by the frontend: not background writeback */
+	blk_opf_t opf = req->write ? REQ_OP_WRITE | REQ_SYNC | REQ_IDLE :
+				     REQ_OP_READ;
 	u64 sector = req->sector;
 	struct bio *bio = NULL;
 	unsigned int i;
@@ -447,6 +463,8 @@ void xbb_dispatch(struct xbb_ring *ring, struct xbb_req *req,
 	req->nseg = 0;
 	req->nsect = 0;
 	req->status = BLKIF_RSP_OKAY;
+	req->transient = false;
+	req->answered = false;
 
 	switch (xenpv_blkif_check_op(rq->operation, be->can_discard)) {
 	case XENPV_BLKIF_OK:
@@ -519,7 +537,7 @@ void xbb_dispatch(struct xbb_ring *ring, struct xbb_req *req,
 void xbb_finish(struct xbb_ring *ring, struct xbb_req *req)
 {
 	xbb_release_segs(ring, req);
-	if (!test_bit(XBB_RING_STOPPING, &ring->flags))
+	if (!req->answered && !test_bit(XBB_RING_STOPPING, &ring->flags))
 		xbb_respond(ring, req->id, req->op, READ_ONCE(req->status));
 	xbb_req_free(ring, req);
 }

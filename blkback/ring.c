@@ -3,10 +3,11 @@
  * xenpv_blkback: one shared ring (queue) of a vbd.
  *
  * Setup maps the frontend's ring pages and binds its event channel; the
- * interrupt only kicks the ring's work item.  The work item answers
- * finished requests, then copies new requests off the ring, checking the
- * producer index first: a frontend claiming more requests than the ring
- * holds is not trusted any further and its vbd is disconnected.
+ * interrupt only kicks the ring's work item.  The work item recycles
+ * finished requests (answering those bio completion could not answer),
+ * then copies new requests off the ring, checking the producer index
+ * first: a frontend claiming more requests than the ring holds is not
+ * trusted any further and its vbd is disconnected.
  */
 #define pr_fmt(fmt) "xenpv_blkback: " fmt
 
@@ -22,18 +23,46 @@ void xbb_req_free(struct xbb_ring *ring, struct xbb_req *req)
 	list_add(&req->node, &ring->free);
 }
 
+/*
+ * Recycle every request whose bios have completed.  With @starving, an
+ * empty done list sets XBB_RING_STARVED (under done_lock, where bio
+ * completion tests it) so that the next completion kicks the work item.
+ * Returns true if any request was recycled.
+ */
+static bool xbb_reap(struct xbb_ring *ring, bool starving)
+{
+	struct xbb_req *req, *tmp;
+	LIST_HEAD(done);
+
+	spin_lock_irq(&ring->done_lock);
+	list_splice_init(&ring->done, &done);
+	if (starving && list_empty(&done))
+		set_bit(XBB_RING_STARVED, &ring->flags);
+	spin_unlock_irq(&ring->done_lock);
+
+	if (list_empty(&done))
+		return false;
+	list_for_each_entry_safe(req, tmp, &done, node) {
+		list_del(&req->node);
+		xbb_finish(ring, req);
+	}
+	return true;
+}
+
 static struct xbb_req *xbb_req_get(struct xbb_ring *ring)
 {
 	struct xbb_req *req;
 
-	req = list_first_entry_or_null(&ring->free, struct xbb_req, node);
-	if (req)
-		list_del(&req->node);
+	/* answered requests may still wait on the done list */
+	if (list_empty(&ring->free) && !xbb_reap(ring, true))
+		return NULL;
+	req = list_first_entry(&ring->free, struct xbb_req, node);
+	list_del(&req->node);
 	return req;
 }
 
-/* Queue a response; xbb_push() makes it visible. */
-void xbb_respond(struct xbb_ring *ring, u64 id, u8 op, int status)
+/* Write a response slot; rsp_lock held. */
+static void __xbb_respond(struct xbb_ring *ring, u64 id, u8 op, int status)
 {
 	RING_IDX idx = ring->back.rsp_prod_pvt;
 
@@ -52,6 +81,53 @@ void xbb_respond(struct xbb_ring *ring, u64 id, u8 op, int status)
 		rsp->status = status;
 	}
 	ring->back.rsp_prod_pvt = idx + 1;
+}
+
+/* Make queued responses visible; rsp_lock held. */
+static void __xbb_push(struct xbb_ring *ring)
+{
+	int notify;
+
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&ring->back, notify);
+	if (notify)
+		notify_remote_via_irq(ring->irq);
+}
+
+/* Queue a response; xbb_push() makes it visible. */
+void xbb_respond(struct xbb_ring *ring, u64 id, u8 op, int status)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->rsp_lock, flags);
+	__xbb_respond(ring, id, op, status);
+	spin_unlock_irqrestore(&ring->rsp_lock, flags);
+}
+
+void xbb_push(struct xbb_ring *ring)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->rsp_lock, flags);
+	__xbb_push(ring);
+	spin_unlock_irqrestore(&ring->rsp_lock, flags);
+}
+
+/*
+ * Answer at once, from any context (bio completion).  Nothing is written
+ * once the ring is stopping: xbb_ring_stop() takes rsp_lock after setting
+ * XBB_RING_STOPPING, so no notification can race with the unbind.
+ */
+void xbb_respond_push(struct xbb_ring *ring, u64 id, u8 op, int status)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->rsp_lock, flags);
+	if (!test_bit(XBB_RING_STOPPING, &ring->flags)) {
+		__xbb_respond(ring, id, op, status);
+		if (!test_bit(XBB_RING_BROKEN, &ring->flags))
+			__xbb_push(ring);
+	}
+	spin_unlock_irqrestore(&ring->rsp_lock, flags);
 }
 
 /* The x86_32 layout as a 32-bit guest sees it. */
@@ -112,31 +188,6 @@ static void xbb_copy_request(struct xbb_ring *ring, RING_IDX idx,
 	}
 }
 
-void xbb_push(struct xbb_ring *ring)
-{
-	int notify;
-
-	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&ring->back, notify);
-	if (notify)
-		notify_remote_via_irq(ring->irq);
-}
-
-/* Answer every request whose bios have completed. */
-static void xbb_reap(struct xbb_ring *ring)
-{
-	struct xbb_req *req, *tmp;
-	LIST_HEAD(done);
-
-	spin_lock_irq(&ring->done_lock);
-	list_splice_init(&ring->done, &done);
-	spin_unlock_irq(&ring->done_lock);
-
-	list_for_each_entry_safe(req, tmp, &done, node) {
-		list_del(&req->node);
-		xbb_finish(ring, req);
-	}
-}
-
 /*
  * Take requests off the shared ring.  Returns true if any was taken.
  * Each request is copied to a local before any field is looked at, so a
@@ -186,7 +237,7 @@ void xbb_ring_work(struct work_struct *work)
 	struct blk_plug plug;
 	bool took = false;
 
-	xbb_reap(ring);
+	xbb_reap(ring, false);
 
 	if (test_and_clear_bit(XBB_RING_SHRINK, &ring->flags))
 		xbb_pg_reclaim(ring, true);
@@ -314,6 +365,7 @@ int xbb_ring_start(struct xbb_ring *ring, grant_ref_t *refs,
 	ring->next_reclaim = jiffies;
 	ring->max_segs = max_t(unsigned int, BLKIF_MAX_SEGMENTS_PER_REQUEST,
 			       be->max_indirect);
+	spin_lock_init(&ring->rsp_lock);
 	spin_lock_init(&ring->done_lock);
 	INIT_LIST_HEAD(&ring->done);
 	atomic_set(&ring->inflight, 0);
@@ -371,8 +423,14 @@ void xbb_ring_stop(struct xbb_ring *ring)
 	if (!ring->sring)
 		return;
 
-	/* no intake and no late EOI from here on; then the irq can go */
+	/*
+	 * No intake, no late EOI and no answer from bio completion from here
+	 * on (a completion already answering finishes under rsp_lock); then
+	 * the irq can go.
+	 */
 	set_bit(XBB_RING_STOPPING, &ring->flags);
+	spin_lock_irq(&ring->rsp_lock);
+	spin_unlock_irq(&ring->rsp_lock);
 	flush_work(&ring->work);
 	if (ring->irq) {
 		unbind_from_irqhandler(ring->irq, ring);
