@@ -114,7 +114,7 @@ _xl_create() {
 
 guest_create() {
 	local name=$1 memory=256 maxmem="" vcpus=1 disk="" vif="" ip="" \
-	      kernel=/boot/vmlinuz ramdisk=/boot/domU.cpio.gz extra="" kv idx
+	      kernel=/boot/vmlinux ramdisk=/boot/domU.cpio extra="" kv idx
 	shift
 	idx=$(_guest_index "$name")
 	for kv in "$@"; do
@@ -157,6 +157,8 @@ on_reboot="destroy"
 on_crash="destroy"
 CFG
 	rm -f "/var/log/xen/console/guest-$name.log"
+	local t0 t1
+	t0=$(date +%s.%N)
 	if ! _xl_create "$name"; then
 		# libxl gives xenconsoled and the backends 10 s each, which a
 		# TCG dom0 under load can miss: one more try, said out loud.
@@ -183,6 +185,8 @@ CFG
 			sed 's/^/#   /'
 		return 1
 	fi
+	t1=$(date +%s.%N)
+	diag "guest $name up in $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s"
 	return 0
 }
 

@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Assemble the guest and dom0 initramfs images into $1 (an output folder):
-#   domU.cpio.gz  busybox, the guest agent, in-tree + xenpv frontends
+#   domU.cpio     busybox, the guest agent, in-tree + xenpv frontends
 #   dom0.cpio.gz  busybox, bash, the xl toolstack, backends, tests, and the
-#                 guest kernel + domU.cpio.gz under /boot
+#                 guest kernel (vmlinux) + domU.cpio under /boot
+# The guest's kernel and initramfs are stored uncompressed: libxl would
+# unpack them in dom0 on every xl create (about 10 s of xz under TCG),
+# while dom0's own initramfs is unpacked once per lab boot.
 # Binaries come from the unpacked Debian packages, or from the host (also
 # Debian 12) for bash and util-linux/iproute2 tools, with their libraries.
 set -e
@@ -51,6 +54,36 @@ copy_mods() {
 	depmod -b "$tree" "$XENPV_KVER"
 }
 
+# elf_kernel BZIMAGE OUT: the ELF kernel inside BZIMAGE (xz or gzip
+# payload), or BZIMAGE itself when neither is found (libxl reads both).
+elf_kernel() {
+	local k=$1 off magic
+	for magic in '\xfd7zXZ\x00:xz' '\x1f\x8b\x08:gzip'; do
+		off=$(LC_ALL=C grep -obUaP "${magic%:*}" "$k" | head -n1 | cut -d: -f1)
+		[ -n "$off" ] || continue
+		if tail -c +$((off + 1)) "$k" | "${magic#*:}" -dc 2>/dev/null >"$2.tmp" ||
+		   [ -s "$2.tmp" ]; then
+			if [ "$(head -c 4 "$2.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
+				mv "$2.tmp" "$2"
+				return 0
+			fi
+		fi
+	done
+	rm -f "$2.tmp"
+	cp "$k" "$2"
+}
+
+# add_xenpv_mods DIR KO...: our modules for a guest, without debug info.
+add_xenpv_mods() {
+	local dir=$1 ko
+	shift
+	for ko in "$@"; do
+		[ -f "$ko" ] || continue
+		cp "$ko" "$dir/"
+		strip --strip-debug "$dir/${ko##*/}"
+	done
+}
+
 # base_tree TREE: busybox and the folders both images need.
 base_tree() {
 	local tree=$1
@@ -83,6 +116,10 @@ pack() {
 	(cd "$1" && find . | cpio -o -H newc --quiet) | gzip -1 >"$2"
 }
 
+pack_raw() {
+	(cd "$1" && find . | cpio -o -H newc --quiet) >"$2"
+}
+
 mkdir -p "$out"
 
 # --- guest ---
@@ -91,11 +128,10 @@ base_tree "$g"
 copy_mods "$g" xen-blkfront xen-netfront xen-gntalloc xen-gntdev \
 	xen-evtchn loop
 cp "$lab/domu-init" "$g/init"
-for ko in "$XENPV_TOP"/frontend/*/xenpv_*.ko "$XENPV_TOP"/balloon/xenpv_balloon.ko; do
-	[ -f "$ko" ] && cp "$ko" "$g/xenpv/modules/"
-done
+add_xenpv_mods "$g/xenpv/modules" "$XENPV_TOP"/frontend/*/xenpv_*.ko \
+	"$XENPV_TOP"/balloon/xenpv_balloon.ko
 chmod +x "$g/init"
-pack "$g" "$out/domU.cpio.gz"
+pack_raw "$g" "$out/domU.cpio"
 
 # --- dom0 ---
 d=$out/dom0.root
@@ -125,8 +161,8 @@ for ko in "$XENPV_TOP"/blkback/xenpv_blkback.ko "$XENPV_TOP"/netback/xenpv_netba
 	[ -f "$ko" ] && cp "$ko" "$d/xenpv/modules/"
 done
 cp -a "$XENPV_TOP/selftests/tests/." "$d/xenpv/tests/"
-cp "$pkgroot/boot/vmlinuz-$XENPV_KVER" "$d/boot/vmlinuz"
-cp "$out/domU.cpio.gz" "$d/boot/domU.cpio.gz"
+elf_kernel "$pkgroot/boot/vmlinuz-$XENPV_KVER" "$d/boot/vmlinux"
+cp "$out/domU.cpio" "$d/boot/domU.cpio"
 if [ -n "$XENPV_NOBAL_DIR" ] && [ -f "$XENPV_NOBAL_DIR/vmlinuz" ]; then
 	# The nobal guest (selftests/lab/guest-kernel.sh): its own initramfs
 	# with the guest modules built against that kernel, from a copy of
@@ -142,7 +178,7 @@ if [ -n "$XENPV_NOBAL_DIR" ] && [ -f "$XENPV_NOBAL_DIR/vmlinuz" ]; then
 	for dir in frontend/blkfront frontend/netfront balloon; do
 		if make -s -C "$(cat "$XENPV_NOBAL_DIR/build")" M="$nb/$dir" modules \
 				>"$out/nobal-build-${dir##*/}.log" 2>&1; then
-			cp "$nb/$dir"/*.ko "$ng/xenpv/modules-nobal/"
+			add_xenpv_mods "$ng/xenpv/modules-nobal" "$nb/$dir"/*.ko
 		else
 			log "WARNING: $dir does not build for the nobal kernel"
 		fi
@@ -150,8 +186,8 @@ if [ -n "$XENPV_NOBAL_DIR" ] && [ -f "$XENPV_NOBAL_DIR/vmlinuz" ]; then
 	cp -a "$ng/xenpv/modules-nobal/." "$ng/xenpv/modules/"
 	cp "$lab/domu-init" "$ng/init"
 	chmod +x "$ng/init"
-	pack "$ng" "$d/boot/domU-nobal.cpio.gz"
-	cp "$XENPV_NOBAL_DIR/vmlinuz" "$d/boot/vmlinuz-nobal"
+	pack_raw "$ng" "$d/boot/domU-nobal.cpio"
+	elf_kernel "$XENPV_NOBAL_DIR/vmlinuz" "$d/boot/vmlinux-nobal"
 	rm -rf "$ng" "$nb"
 fi
 pack "$d" "$out/dom0.cpio.gz"

@@ -6,8 +6,8 @@
 # guest-kernel.sh) with its own initramfs; the xenpv modules in there are
 # built against that kernel.
 
-NOBAL_KERNEL=${NOBAL_KERNEL:-/boot/vmlinuz-nobal}
-NOBAL_RAMDISK=${NOBAL_RAMDISK:-/boot/domU-nobal.cpio.gz}
+NOBAL_KERNEL=${NOBAL_KERNEL:-/boot/vmlinux-nobal}
+NOBAL_RAMDISK=${NOBAL_RAMDISK:-/boot/domU-nobal.cpio}
 BAL_SYS=/sys/kernel/xenpv_balloon
 MiB=1024	# in kB
 

@@ -113,7 +113,7 @@ balloon_bench() (
 	for kind in intree xenpv; do
 		name=m$kind
 		if [ $kind = xenpv ]; then
-			[ -f /boot/vmlinuz-nobal ] || { diag "no nobal guest kernel: no xenpv balloon figures"; return; }
+			[ -f /boot/vmlinux-nobal ] || { diag "no nobal guest kernel: no xenpv balloon figures"; return; }
 			. /xenpv/tests/balloon/lib-balloon.sh
 			bal_guest "$name" memory=256 && bal_load "$name" >/dev/null ||
 				{ not_ok "bench balloon $kind: guest and driver"; continue; }

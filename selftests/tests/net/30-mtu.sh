@@ -70,5 +70,7 @@ is "no receive errors in the guest" \
 	"$(gexec f1 'cat /sys/class/net/eth0/statistics/rx_errors')" 0
 check "guest log clean" guest_clean f1
 
-guest_destroy f1
+# back to 1500 for the tests that use f1 after this one
+gexec f1 "ip link set eth0 mtu 1500" >/dev/null
 set_mtu 1500
+is "guest MTU back to 1500" "$(gexec f1 'cat /sys/class/net/eth0/mtu')" 1500
