@@ -65,6 +65,26 @@ bal_wait_current() {
 	wait_for "$3" _bal_at "$1" "$2"
 }
 
+# bal_wait_floor NAME FLOOR_KB SECS: the guest gets down to its floor,
+# unless MemAvailable reaches the driver's headroom_kb first (it then
+# holds there and retries, by design: the lab guest's initramfs alone is
+# about 16 MiB that cannot be reclaimed); never below the floor.
+_bal_floor_or_headroom() {
+	local cur avail room
+	cur=$(bal "$1" current_kb)
+	near "$cur" "$2" $MiB && return 0
+	room=$(gexec "$1" 'cat /sys/module/xenpv_balloon/parameters/headroom_kb')
+	avail=$(gexec "$1" "awk '/^MemAvailable:/ {print \$2}' /proc/meminfo")
+	[ "$cur" -gt "$2" ] && [ "${avail:-0}" -le $((${room:-0} + MiB)) ]
+}
+bal_wait_floor() {
+	wait_for "$3" _bal_floor_or_headroom "$1" "$2"
+	local rc=$?
+	diag "$1: current_kb $(bal "$1" current_kb), floor $2 kB; guest $(gexec "$1" \
+		"grep -E '^(MemAvailable|Shmem):' /proc/meminfo" | tr -s ' \n' ' ')"
+	return $rc
+}
+
 # set_target NAME KB: write memory/target directly (xl mem-set also lowers
 # the domain's maximum reservation, this does not).
 set_target() {

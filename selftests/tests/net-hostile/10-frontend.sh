@@ -4,7 +4,8 @@
 # which puts malformed requests on the TX ring.  Malformed frames must be
 # answered with errors and counted, a ring that cannot be trusted must
 # disable that vif with one log line, and dom0, the other vif and the
-# mapping accounting must not notice.
+# mapping accounting must not notice.  After every case a second guest's
+# TCP transfer to dom0 verifies and no guest page is left mapped.
 . /xenpv/tests/net-hostile/nh-lib.sh
 
 dmesg_start=$(dmesg | wc -l)
@@ -20,6 +21,22 @@ if ! guest_create h1 disk=none "vif='mac=00:16:3e:00:01:01,bridge=xenbr0'" ||
 	return
 fi
 ok "guest h1 boots with two vifs"
+if ! guest_create g2 disk=none; then
+	not_ok "second guest g2 boots"
+	guest_destroy h1
+	return
+fi
+ok "second guest g2 boots"
+og_port=5800
+# after_case NAME: the second guest's traffic verifies, nothing is left
+# mapped (once its frames are released)
+after_case() {
+	og_port=$((og_port + 1))
+	check "$1: second guest's TCP to dom0 verifies" other_guest_tcp g2 $og_port
+	if nb_xenpv; then
+		check "$1: no guest page left mapped" wait_for 10 mapped_zero
+	fi
+}
 id=$(guest_domid h1)
 vif=vif$id.1
 wait_for 20 be_state_is "$id" 1 4
@@ -53,6 +70,7 @@ drop_case() {
 		is "$sc: tx_frame_rejected +$5" "$rej1" "$want"
 		is "$sc: $vif still enabled" "$(vif_attr "$vif" disabled)" 0
 	fi
+	after_case "$sc"
 }
 
 drop_case good 1 0 0 0
@@ -82,6 +100,7 @@ fatal_case() {
 		is "$sc: exactly one log line" "$((n1 - n0))" 1
 		is "$sc: $vif disabled" "$(vif_attr "$vif" disabled)" 1
 	fi
+	after_case "$sc"
 }
 
 fatal_case badextra
@@ -100,6 +119,7 @@ for sc in nokeys junkstate badring; do
 		not_ok "$sc: backend refuses (Closing), then closes"
 		diag "nethostile: $(echo $out)"
 	fi
+	after_case "$sc"
 done
 
 drop_case good 1 0 0 0
@@ -158,6 +178,7 @@ if nb_xenpv; then
 fi
 
 guest_destroy h1
+guest_destroy g2
 wait_for 10 no_zombies
 is "no zombie domain after destroy (all grants released)" "$(zombies)" 0
 splat=$(kernel_splats "$dmesg_start")

@@ -39,3 +39,25 @@ zombies() { $XL list 2>/dev/null | grep -c '^(null)'; }
 be_state_is() { [ "$(backend_state "$1" vif "$2")" = "$3" ]; }
 carrier_is() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]; }
 no_zombies() { [ "$(zombies)" = 0 ]; }
+
+# other_guest_tcp NAME PORT: guest NAME sends 2 MiB to dom0 over TCP;
+# true when dom0 received all of it with the sender's checksum.
+other_guest_tcp() {
+	local g=$1 port=$2 rf=/run/xenpv/og.$2 snd rcv pid
+	rm -f "$rf.ready" "$rf.out"
+	timeout 70 $NF tcp-recv "$port" -m 60 -r "$rf.ready" >"$rf.out" 2>&1 &
+	pid=$!
+	if ! wait_for 10 test -e "$rf.ready"; then
+		kill "$pid" 2>/dev/null
+		return 1
+	fi
+	snd=$(GEXEC_TIMEOUT=70 gexec "$g" "$NF tcp-send $DOM0_IP $port 2097152 $port")
+	wait "$pid"
+	rcv=$(cat "$rf.out")
+	echo "sender: $snd; receiver: $rcv"
+	[ -n "$(field sum "$snd")" ] &&
+		[ "$(field sum "$snd")" = "$(field sum "$rcv")" ] &&
+		[ "$(field received "$rcv")" = 2097152 ] &&
+		[ "$(field bad "$rcv")" = 0 ]
+}
+
