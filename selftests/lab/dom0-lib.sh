@@ -216,6 +216,18 @@ guest_destroy() {
 
 _guest_gone() { ! $XL domid "$1" >/dev/null 2>&1; }
 
+# teardown_all TYPE: destroy every guest, then results that none is left
+# and that no TYPE (vbd, vif) backend device remains.
+teardown_all() {
+	local g
+	for g in $($XL list | awk 'NR > 2 {print $1}'); do
+		guest_destroy "$g"
+	done
+	is "no guest left" "$($XL list | awk 'NR > 2' | wc -l)" 0
+	check "no $1 backend device left" wait_for 30 sh -c \
+		"! ls /sys/bus/xen-backend/devices/ | grep -q '^$1-'"
+}
+
 # mem_avail_kb: dom0's MemAvailable with the page cache dropped, for
 # teardown tests that look for memory that did not come back.
 mem_avail_kb() {

@@ -3,12 +3,7 @@
 # back where 05-memory-start.sh found it.
 . /xenpv/tests/net-hostile/nh-lib.sh
 
-for g in $($XL list | awk 'NR > 2 {print $1}'); do
-	guest_destroy "$g"
-done
-is "no guest left" "$($XL list | awk 'NR > 2' | wc -l)" 0
-check "no vif backend device left" wait_for 30 sh -c \
-	"! ls /sys/bus/xen-backend/devices/ | grep -q '^vif-'"
+teardown_all vif
 check "no vif netdev left" wait_for 30 sh -c "! ip -o link | grep -q ' vif[0-9]'"
 if nb_xenpv; then
 	check "no page mapped from a guest" wait_for 30 mapped_zero
