@@ -41,6 +41,8 @@
 #define NB_RX_QLEN	512
 /* Largest max_mapped_pages accepted. */
 #define NB_POOL_MAX	4096
+/* how long a disconnect waits for zerocopy frames to come back */
+#define NB_DRAIN_MSECS	5000
 
 extern unsigned int nb_max_queues;
 extern unsigned int nb_rx_stall_msecs;
@@ -225,6 +227,7 @@ int nb_tx_poll(struct napi_struct *napi, int budget);
 struct nb_mpool *nb_mpool_create(struct nb_queue *q, struct nb_acct *acct,
 				 unsigned int size);
 void nb_mpool_detach(struct nb_mpool *pool);
+unsigned int nb_mpool_drain(struct nb_mpool *pool, unsigned long deadline);
 void nb_tx_release_flush(void);
 void nb_credit_timer_fn(struct timer_list *t);
 bool nb_credit_take(struct nb_queue *q, unsigned int bytes);

@@ -154,12 +154,49 @@ static ssize_t queues_show(struct device *d,
 }
 static DEVICE_ATTR_RO(queues);
 
+/*
+ * Where each queue's rings stand: producer/consumer of requests and of
+ * responses, and both event indices.  A queue that stopped moving shows
+ * here which side is waiting for which.
+ */
+static ssize_t rings_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+	unsigned int i, n;
+	int len = 0;
+
+	rcu_read_lock();	/* a disconnect waits for us before unmapping */
+	n = READ_ONCE(vif->nr_active);
+	for (i = 0; i < n; i++) {
+		struct nb_queue *q = vif->queues[i];
+
+		len += sysfs_emit_at(buf, len,
+				     "q%u tx req %u/%u rsp %u/%u ev %u/%u rx req %u/%u rsp %u/%u ev %u/%u queued %u\n",
+				     i, READ_ONCE(q->tx.sring->req_prod),
+				     q->tx.req_cons, q->tx.rsp_prod_pvt,
+				     READ_ONCE(q->tx.sring->rsp_prod),
+				     READ_ONCE(q->tx.sring->req_event),
+				     READ_ONCE(q->tx.sring->rsp_event),
+				     READ_ONCE(q->rx.sring->req_prod),
+				     q->rx.req_cons, q->rx.rsp_prod_pvt,
+				     READ_ONCE(q->rx.sring->rsp_prod),
+				     READ_ONCE(q->rx.sring->req_event),
+				     READ_ONCE(q->rx.sring->rsp_event),
+				     skb_queue_len(&q->rx_queue));
+	}
+	rcu_read_unlock();
+	return len;
+}
+static DEVICE_ATTR_RO(rings);
+
 static struct attribute *nb_attrs[] = {
 	&dev_attr_tx_mapped_pages.attr,
 	&dev_attr_tx_mapped_pages_max.attr,
 	&dev_attr_tx_frame_rejected.attr,
 	&dev_attr_disabled.attr,
 	&dev_attr_queues.attr,
+	&dev_attr_rings.attr,
 	NULL,
 };
 
@@ -394,13 +431,24 @@ static irqreturn_t nb_both_irq(int irq, void *data)
 
 /* ---- queues ---- */
 
-static void nb_queue_free(struct nb_vif *vif, struct nb_queue *q)
+static void nb_queue_free(struct nb_vif *vif, struct nb_queue *q,
+			  unsigned long deadline)
 {
-	unsigned int i;
+	unsigned int i, out;
 
-	/* first: the unmap worker must stop answering on this ring */
-	if (q->pool)
+	/* no new frames from the ring; events now find NAPI disabled */
+	if (q->napi_added)
+		napi_disable(&q->napi);
+
+	/* then the unmap worker answers what comes back, and stops */
+	if (q->pool) {
+		out = nb_mpool_drain(q->pool, deadline);
+		if (out)
+			dev_warn(&vif->xdev->dev,
+				 "%s: %u zerocopy frame(s) still held by the stack, their TX slots stay unanswered\n",
+				 q->name, out);
 		nb_mpool_detach(q->pool);
+	}
 	q->pool = NULL;
 
 	if (q->tx_irq > 0)
@@ -410,10 +458,8 @@ static void nb_queue_free(struct nb_vif *vif, struct nb_queue *q)
 	q->tx_irq = 0;
 	q->rx_irq = 0;
 
-	if (q->napi_added) {
-		napi_disable(&q->napi);
+	if (q->napi_added)
 		netif_napi_del(&q->napi);
-	}
 	if (q->rx_task)
 		kthread_stop(q->rx_task);
 	del_timer_sync(&q->credit_timer);
@@ -543,6 +589,16 @@ int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
 	unsigned int i;
 	int err;
 
+	/*
+	 * Xen raises an event on each port as it is bound, before nb_bind()
+	 * has returned the irq the responses are notified through: were NAPI
+	 * to answer a waiting request then, its notification would go to
+	 * irq 0 and be lost, and a frontend that reclaims TX slots only on
+	 * that event (mainline's) would wait for ever.  Events during setup
+	 * are ignored; every queue is polled once everything is in place.
+	 */
+	set_bit(0, &vif->disabled);
+
 	vif->queues = kcalloc(nr_queues, sizeof(*vif->queues), GFP_KERNEL);
 	if (!vif->queues)
 		return -ENOMEM;
@@ -573,6 +629,8 @@ int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
 		}
 	}
 
+	/* the irq numbers stored before a handler may act on an event */
+	smp_mb__before_atomic();
 	clear_bit(0, &vif->disabled);
 	atomic_set(&vif->stalled_queues, 0);
 	rtnl_lock();
@@ -606,6 +664,7 @@ fail:
 void nb_vif_disconnect(struct nb_vif *vif)
 {
 	unsigned int i, n = vif->nr_queues;
+	unsigned long deadline;
 
 	if (!vif->queues)
 		return;
@@ -616,9 +675,10 @@ void nb_vif_disconnect(struct nb_vif *vif)
 	/* whatever waits in the qdisc now reaches xmit and is dropped */
 	netif_tx_wake_all_queues(vif->dev);
 
+	deadline = jiffies + msecs_to_jiffies(NB_DRAIN_MSECS);
 	for (i = 0; i < n; i++)
 		if (vif->queues[i])
-			nb_queue_free(vif, vif->queues[i]);
+			nb_queue_free(vif, vif->queues[i], deadline);
 	kfree(vif->queues);
 	vif->queues = NULL;
 	vif->nr_queues = 0;

@@ -16,6 +16,7 @@
 #include <linux/ipv6.h>
 #include <linux/etherdevice.h>
 #include <linux/workqueue.h>
+#include <linux/delay.h>
 #include <linux/slab.h>
 #include <xen/events.h>
 #include <xen/page.h>
@@ -130,6 +131,20 @@ void nb_mpool_detach(struct nb_mpool *pool)
 	pool->queue = NULL;
 	spin_unlock_bh(&pool->lock);
 	nb_mpool_put(pool);
+}
+
+/*
+ * The ring is about to go: give the frames the stack still holds until
+ * @deadline to come back, so that their slots are answered on this ring.
+ * A frontend that stays connected across a backend rebind then has every
+ * request it sent answered exactly once, in a prefix the next backend can
+ * attach behind.  Returns how many frames are still out.
+ */
+unsigned int nb_mpool_drain(struct nb_mpool *pool, unsigned long deadline)
+{
+	while (refcount_read(&pool->ref) > 1 && time_before(jiffies, deadline))
+		msleep(20);
+	return refcount_read(&pool->ref) - 1;
 }
 
 /* Reserve @n mapping slots within the vif's limit; false: copy instead. */

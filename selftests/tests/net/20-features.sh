@@ -63,6 +63,12 @@ else
 	skip "sysfs xenpv/split_event_channels" "in-tree netfront"
 	skip "ethtool -l channels" "in-tree netfront"
 fi
+if [ "$XENPV_NETBACK" = xenpv ]; then
+	r=/sys/class/net/vif$(guest_domid f1).0/xenpv/rings
+	is "backend sysfs xenpv/rings: a line per queue" "$(grep -c '^q[0-9]* tx req' "$r")" "$nq"
+else
+	skip "backend sysfs xenpv/rings" "in-tree netback"
+fi
 
 # Traffic over every queue, both directions.
 gip=$(guest_ip f1)

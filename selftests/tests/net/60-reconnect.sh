@@ -38,7 +38,8 @@ ip link set "vif$id.0" master xenbr0
 xenstore-write "$be/hotplug-status" connected
 check "frontend and backend reconnect" wait_for 60 both_connected
 check "dom0 reaches the guest after backend reconnect" wait_for 30 ping -c 1 -W 2 "$gip"
-tcp_ok "TCP guest -> dom0 after backend reconnect" "$b" "$(tcp_to_dom0 c1 5601 "$b" 61)"
+tcp_ok "TCP guest -> dom0 after backend reconnect" "$b" "$(tcp_to_dom0 c1 5601 "$b" 61)" ||
+	vif_diag c1
 
 # (2) frontend module reload
 if [ "$XENPV_NETFRONT" = xenpv ]; then

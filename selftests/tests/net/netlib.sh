@@ -55,7 +55,23 @@ tcp_ok() {
 		not_ok "$desc"
 		diag "sender:   $snd"
 		diag "receiver: $rcv"
+		return 1
 	fi
+}
+
+# vif_diag GUEST: both ends of the guest's vif 0, for a transfer that
+# failed: the backend's ring indices and counters, the frontend's.
+vif_diag() {
+	local id
+	id=$(guest_domid "$1") || return 0
+	diag "--- vif$id.0 rings (q: prod/cons, rsp pvt/shared, req/rsp event)"
+	[ -r "/sys/class/net/vif$id.0/xenpv/rings" ] &&
+		while read -r l; do diag "  $l"; done <"/sys/class/net/vif$id.0/xenpv/rings"
+	diag "--- ethtool -S vif$id.0 (non-zero)"
+	ethtool -S "vif$id.0" 2>&1 | grep -v ': 0$' | while read -r l; do diag "  $l"; done
+	diag "--- guest: ethtool -S eth0 (non-zero), xen interrupts"
+	gexec "$1" "ethtool -S eth0 | grep -v ': 0\$'; grep -i xen /proc/interrupts" |
+		while read -r l; do diag "  $l"; done
 }
 
 # nf_stat GUEST NAME: one ethtool -S counter of the guest's eth0.
