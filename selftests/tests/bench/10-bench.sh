@@ -37,11 +37,21 @@ disk_workloads() { # disk_workloads PAIR RUNNER DEV
 in_dom0() { sh -c "$1" 2>&1; }
 
 load_backends() { # load_backends xenpv|intree
-	rmmod xen_blkback xen_netback xenpv_blkback xenpv_netback 2>/dev/null
+	local m
+	# one at a time: busybox rmmod stops at the first module not loaded
+	for m in xen_blkback xen_netback xenpv_blkback xenpv_netback; do
+		rmmod "$m" 2>/dev/null
+	done
+	# and only that pair's drivers registered: xenbus gives a new device
+	# to the first driver registered for its type
+	local d=/sys/bus/xen-backend/drivers
 	if [ "$1" = xenpv ]; then
-		insmod /xenpv/modules/xenpv_blkback.ko && insmod /xenpv/modules/xenpv_netback.ko
+		insmod /xenpv/modules/xenpv_blkback.ko &&
+			insmod /xenpv/modules/xenpv_netback.ko &&
+			[ ! -e $d/vbd ] && [ ! -e $d/vif ]
 	else
-		modprobe xen-blkback && modprobe xen-netback
+		modprobe xen-blkback && modprobe xen-netback &&
+			[ ! -e $d/xenpv_blkback ] && [ ! -e $d/xenpv_netback ]
 	fi
 }
 
