@@ -265,6 +265,20 @@ _tap_filter() {
 	done
 }
 
+# field KEY TEXT: value of KEY=VALUE in TEXT (the traffic tools' output).
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
+
+# transfer_ok SENDER RECEIVER [BYTES]: a transfer arrived whole: the
+# receiver's checksum is the sender's, nothing bad, and BYTES (default:
+# what the sender says it sent) received.
+transfer_ok() {
+	local snd=$1 rcv=$2 want=${3:-$(field sent "$1")} bad
+	bad=$(field bad "$rcv")
+	[ -n "$rcv" ] && bad=${bad:-0}	# xnfcat prints no bad=
+	[ -n "$(field sum "$snd")" ] && [ "$(field sum "$snd")" = "$(field sum "$rcv")" ] &&
+		[ "$(field received "$rcv")" = "$want" ] && [ "$bad" = 0 ]
+}
+
 # _selected FILE: is this test file in xenpv.only= (all when unset)?
 _selected() {
 	local p

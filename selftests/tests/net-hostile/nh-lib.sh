@@ -8,8 +8,6 @@ NBPARAM=/sys/module/xenpv_netback/parameters
 
 nb_xenpv() { [ "$XENPV_NETBACK" = xenpv ]; }
 
-# field KEY TEXT: value of KEY=VALUE in TEXT.
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | tail -n1; }
 
 # vif_attr VIF NAME: one of xenpv_netback's per-vif sysfs values.
 vif_attr() { cat "/sys/class/net/$1/xenpv/$2" 2>/dev/null; }
@@ -55,9 +53,6 @@ other_guest_tcp() {
 	wait "$pid"
 	rcv=$(cat "$rf.out")
 	echo "sender: $snd; receiver: $rcv"
-	[ -n "$(field sum "$snd")" ] &&
-		[ "$(field sum "$snd")" = "$(field sum "$rcv")" ] &&
-		[ "$(field received "$rcv")" = 2097152 ] &&
-		[ "$(field bad "$rcv")" = 0 ]
+	transfer_ok "$snd" "$rcv" 2097152
 }
 

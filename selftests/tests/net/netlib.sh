@@ -12,7 +12,6 @@ guest_ip() {
 }
 
 # field KEY TEXT: value of KEY=VALUE in TEXT.
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
 
 # tcp_to_dom0 GUEST PORT BYTES SEED: guest sends, dom0 receives.  Prints
 # "SENDER_LINE|RECEIVER_LINE".
@@ -42,15 +41,8 @@ tcp_from_dom0() {
 # tcp_ok DESC BYTES RESULT: the transfer moved BYTES with equal checksums.
 tcp_ok() {
 	local desc=$1 bytes=$2 snd=${3%%|*} rcv=${3#*|}
-	local ss rs rb bad
-	ss=$(field sum "$snd")
-	rs=$(field sum "$rcv")
-	rb=$(field received "$rcv")
-	bad=$(field bad "$rcv")
-	[ -n "$rcv" ] && [ -z "$bad" ] && bad=0	# xnfcat prints no bad=
-	if [ -n "$ss" ] && [ "$ss" = "$rs" ] && [ "$rb" = "$bytes" ] &&
-	   [ "$bad" = 0 ]; then
-		ok "$desc ($bytes bytes, sum $ss, $(field secs "$snd") s)"
+	if transfer_ok "$snd" "$rcv" "$bytes"; then
+		ok "$desc ($bytes bytes, sum $(field sum "$snd"), $(field secs "$snd") s)"
 	else
 		not_ok "$desc"
 		diag "sender:   $snd"
@@ -65,13 +57,12 @@ vif_diag() {
 	local id
 	id=$(guest_domid "$1") || return 0
 	diag "--- vif$id.0 rings (q: prod/cons, rsp pvt/shared, req/rsp event)"
-	[ -r "/sys/class/net/vif$id.0/xenpv/rings" ] &&
-		while read -r l; do diag "  $l"; done <"/sys/class/net/vif$id.0/xenpv/rings"
+	sed 's/^/#   /' "/sys/class/net/vif$id.0/xenpv/rings" 2>/dev/null
 	diag "--- ethtool -S vif$id.0 (non-zero)"
-	ethtool -S "vif$id.0" 2>&1 | grep -v ': 0$' | while read -r l; do diag "  $l"; done
+	ethtool -S "vif$id.0" 2>&1 | grep -v ': 0$' | sed 's/^/#   /'
 	diag "--- guest: ethtool -S eth0 (non-zero), xen interrupts"
 	gexec "$1" "ethtool -S eth0 | grep -v ': 0\$'; grep -i xen /proc/interrupts" |
-		while read -r l; do diag "  $l"; done
+		sed 's/^/#   /'
 }
 
 # nf_stat GUEST NAME: one ethtool -S counter of the guest's eth0.

@@ -121,7 +121,6 @@ sample_report() {
 }
 
 # field NAME LINE: value of NAME=value in a "a=1 b=2" line
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
 
 # kmsg_since MARK: kernel log lines after the line containing MARK
 kmsg_mark() { echo "xenpv-netloop-test: $1" >/dev/kmsg; }
@@ -149,9 +148,7 @@ nl_jumbo() {
 }
 
 nl_sums_match() {
-	local r=${1%%|*} s=${1#*|}
-	[ -n "$(field sum "$s")" ] && [ "$(field sum "$r")" = "$(field sum "$s")" ] &&
-		[ "$(field bad "$r")" = 0 ] && [ "$(field received "$r")" = "$(field sent "$s")" ]
+	transfer_ok "${1#*|}" "${1%%|*}"
 }
 
 # flood_run MODE: the issue-5 scenario.  nlg1 floods UDP at full rate for
