@@ -15,11 +15,17 @@
  *                                   (the real backend's next push puts
  *                                   it back, maybe before the guest read
  *                                   it)
- *   netbadback DOMID GREF badid     publish one response with id 0x7777
+ *   netbadback DOMID GREF badid [SECS]
+ *                                   publish one response with id 0x7777;
+ *                                   with SECS, publish it again whenever
+ *                                   the guest went on normally (the real
+ *                                   backend answered its next request in
+ *                                   the same slot before it read ours)
  *   netbadback DOMID GREF dupid     re-publish the last response (an id
  *                                   no longer in flight)
  *
- * Prints key=value pairs; exit 0 when the ring was mapped and written.
+ * Prints key=value pairs; exit 0 when the ring was mapped and written
+ * (for badid SECS: and a response was published).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -83,6 +89,45 @@ static void keep_ahead(struct tx_sring *s, unsigned long secs)
 	printf("rewritten=%lu\n", redone);
 }
 
+/* Response slot p gets an id never in flight; rsp_prod moves past it. */
+static void publish_badid(struct tx_sring *s, uint32_t p)
+{
+	uint32_t want = p;
+
+	s->ring[p % TX_RING_SZ].rsp.id = 0x7777;
+	s->ring[p % TX_RING_SZ].rsp.status = 0;
+	__sync_synchronize();
+	/* never move rsp_prod back past what the real backend published */
+	__atomic_compare_exchange_n(&s->rsp_prod, &want, p + 1, 0,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * The guest reads our response only when it next transmits or gets a TX
+ * event; the real backend may answer that transmit into the same slot
+ * first.  Publish again whenever the ring is idle and the guest has read
+ * every response (its rsp_event is one past rsp_prod).  A guest that
+ * stopped at our response never moves rsp_event, so it is not fed a
+ * second one.  Returns how many were published.
+ */
+static unsigned long keep_badid(struct tx_sring *s, unsigned long secs)
+{
+	time_t end = time(NULL) + secs;
+	unsigned long published = 0;
+	uint32_t p;
+
+	while (time(NULL) < end) {
+		p = RD(s->rsp_prod);
+		if (RD(s->req_prod) == p && RD(s->rsp_event) == p + 1) {
+			publish_badid(s, p);
+			published++;
+		}
+		usleep(20);
+	}
+	printf("published=%lu\n", published);
+	return published;
+}
+
 int main(int argc, char **argv)
 {
 	struct {
@@ -92,10 +137,10 @@ int main(int argc, char **argv)
 	struct ioctl_gntdev_unmap_grant_ref unmap;
 	struct tx_sring *s;
 	uint32_t prod, slot;
-	int fd;
+	int fd, rc = 0;
 
 	if (argc != 4 && argc != 5) {
-		fprintf(stderr, "usage: netbadback DOMID GREF show|rspprod [SECS]|badid|dupid\n");
+		fprintf(stderr, "usage: netbadback DOMID GREF show|rspprod [SECS]|badid [SECS]|dupid\n");
 		return 2;
 	}
 
@@ -122,11 +167,12 @@ int main(int argc, char **argv)
 		if (argc == 5)
 			keep_ahead(s, strtoul(argv[4], NULL, 0));
 	} else if (!strcmp(argv[3], "badid")) {
-		slot = prod % TX_RING_SZ;
-		s->ring[slot].rsp.id = 0x7777;
-		s->ring[slot].rsp.status = 0;
-		__sync_synchronize();
-		WR(s->rsp_prod, prod + 1);
+		if (argc == 5) {
+			if (!keep_badid(s, strtoul(argv[4], NULL, 0)))
+				rc = 1;
+		} else {
+			publish_badid(s, prod);
+		}
 	} else if (!strcmp(argv[3], "dupid")) {
 		slot = prod % TX_RING_SZ;
 		memcpy(s->ring[slot].raw, s->ring[(prod - 1) % TX_RING_SZ].raw,
@@ -146,5 +192,5 @@ int main(int argc, char **argv)
 	unmap.count = 1;
 	ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap);
 	close(fd);
-	return 0;
+	return rc;
 }
