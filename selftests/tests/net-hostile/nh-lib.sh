@@ -8,7 +8,6 @@ NBPARAM=/sys/module/xenpv_netback/parameters
 
 nb_xenpv() { [ "$XENPV_NETBACK" = xenpv ]; }
 
-
 # vif_attr VIF NAME: one of xenpv_netback's per-vif sysfs values.
 vif_attr() { cat "/sys/class/net/$1/xenpv/$2" 2>/dev/null; }
 

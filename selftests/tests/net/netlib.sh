@@ -11,8 +11,6 @@ guest_ip() {
 		sed -n 's/.*inet \([0-9.]*\).*/\1/p' | head -n1
 }
 
-# field KEY TEXT: value of KEY=VALUE in TEXT.
-
 # tcp_to_dom0 GUEST PORT BYTES SEED: guest sends, dom0 receives.  Prints
 # "SENDER_LINE|RECEIVER_LINE".
 tcp_to_dom0() {

@@ -120,8 +120,6 @@ sample_report() {
 	}' "$1"
 }
 
-# field NAME LINE: value of NAME=value in a "a=1 b=2" line
-
 # kmsg_since MARK: kernel log lines after the line containing MARK
 kmsg_mark() { echo "xenpv-netloop-test: $1" >/dev/kmsg; }
 kmsg_since() { dmesg | sed -n "/xenpv-netloop-test: $1/,\$p"; }

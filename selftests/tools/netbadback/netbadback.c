@@ -29,6 +29,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,25 +72,19 @@ static void die(const char *what)
 	exit(2);
 }
 
-/* Whenever the real backend pushes rsp_prod back, move it ahead again. */
-static void keep_ahead(struct tx_sring *s, unsigned long secs)
+/* rspprod: move rsp_prod far beyond every request. */
+static void rspprod_ahead(struct tx_sring *s, uint32_t p)
 {
-	time_t end = time(NULL) + secs;
-	unsigned long redone = 0;
-	uint32_t cur;
-
-	while (time(NULL) < end) {
-		cur = RD(s->rsp_prod);
-		if ((int32_t)(cur - RD(s->req_prod)) <= 0) {
-			WR(s->rsp_prod, cur + 1000);
-			redone++;
-		}
-		usleep(100);
-	}
-	printf("rewritten=%lu\n", redone);
+	WR(s->rsp_prod, p + 1000);
 }
 
-/* Response slot p gets an id never in flight; rsp_prod moves past it. */
+/* ... again once the real backend pushed it back to its requests. */
+static bool rspprod_undone(struct tx_sring *s, uint32_t p)
+{
+	return (int32_t)(p - RD(s->req_prod)) <= 0;
+}
+
+/* badid: response slot p gets an id never in flight, rsp_prod past it. */
 static void publish_badid(struct tx_sring *s, uint32_t p)
 {
 	uint32_t want = p;
@@ -103,29 +98,41 @@ static void publish_badid(struct tx_sring *s, uint32_t p)
 }
 
 /*
- * The guest reads our response only when it next transmits or gets a TX
- * event; the real backend may answer that transmit into the same slot
- * first.  Publish again whenever the ring is idle and the guest has read
- * every response (its rsp_event is one past rsp_prod).  A guest that
- * stopped at our response never moves rsp_event, so it is not fed a
- * second one.  Returns how many were published.
+ * ... again when the guest read the real backend's answer in that slot
+ * instead: the ring is idle and the guest read every response (its
+ * rsp_event is one past rsp_prod).  A guest that stopped at our response
+ * never moves rsp_event, so it is not fed a second one.
  */
-static unsigned long keep_badid(struct tx_sring *s, unsigned long secs)
+static bool badid_due(struct tx_sring *s, uint32_t p)
+{
+	return RD(s->req_prod) == p && RD(s->rsp_event) == p + 1;
+}
+
+/*
+ * The guest reads TX responses only when it next transmits or gets a TX
+ * event, and the real backend keeps writing the ring meanwhile: for SECS,
+ * apply the corruption whenever due() says it is not there.  Prints and
+ * returns how often it was applied.
+ */
+static unsigned long hold(struct tx_sring *s, unsigned long secs,
+			  bool (*due)(struct tx_sring *, uint32_t),
+			  void (*apply)(struct tx_sring *, uint32_t),
+			  const char *counter)
 {
 	time_t end = time(NULL) + secs;
-	unsigned long published = 0;
+	unsigned long n = 0;
 	uint32_t p;
 
 	while (time(NULL) < end) {
 		p = RD(s->rsp_prod);
-		if (RD(s->req_prod) == p && RD(s->rsp_event) == p + 1) {
-			publish_badid(s, p);
-			published++;
+		if (due(s, p)) {
+			apply(s, p);
+			n++;
 		}
 		usleep(20);
 	}
-	printf("published=%lu\n", published);
-	return published;
+	printf("%s=%lu\n", counter, n);
+	return n;
 }
 
 int main(int argc, char **argv)
@@ -140,7 +147,8 @@ int main(int argc, char **argv)
 	int fd, rc = 0;
 
 	if (argc != 4 && argc != 5) {
-		fprintf(stderr, "usage: netbadback DOMID GREF show|rspprod [SECS]|badid [SECS]|dupid\n");
+		fprintf(stderr, "usage: netbadback DOMID GREF %s\n",
+			"show|rspprod [SECS]|badid [SECS]|dupid");
 		return 2;
 	}
 
@@ -163,12 +171,14 @@ int main(int argc, char **argv)
 	       RD(s->req_prod), prod, RD(s->req_event), RD(s->rsp_event));
 
 	if (!strcmp(argv[3], "rspprod")) {
-		WR(s->rsp_prod, prod + 1000);
+		rspprod_ahead(s, prod);
 		if (argc == 5)
-			keep_ahead(s, strtoul(argv[4], NULL, 0));
+			hold(s, strtoul(argv[4], NULL, 0), rspprod_undone,
+			     rspprod_ahead, "rewritten");
 	} else if (!strcmp(argv[3], "badid")) {
 		if (argc == 5) {
-			if (!keep_badid(s, strtoul(argv[4], NULL, 0)))
+			if (!hold(s, strtoul(argv[4], NULL, 0), badid_due,
+				  publish_badid, "published"))
 				rc = 1;
 		} else {
 			publish_badid(s, prod);
