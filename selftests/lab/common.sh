@@ -51,12 +51,12 @@ ensure_host_pkgs() {
 	done
 	[ -z "$missing" ] && return 0
 	if [ "$(id -u)" != 0 ]; then
-		die "missing host packages; run as root: apt-get install -y$missing"
+		die "missing host packages; run as root: apt-get install -y --no-install-recommends$missing"
 	fi
 	log "installing host packages:$missing"
 	mkdir -p "$XENPV_CACHE/apt/partial"
 	apt-get update -qq >&2 || die "apt-get update failed"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		-o Dir::Cache::archives="$XENPV_CACHE/apt" $missing >&2 ||
 		die "apt-get install$missing failed"
 }

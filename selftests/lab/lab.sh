@@ -189,10 +189,9 @@ run | demo)
 	suite=demo
 	[ "$cmd" = run ] && { suite=$1; shift; }
 	[ -n "$suite" ] || die "usage: lab.sh run SUITE [options]"
-	blkfront=$(default_choice "$XENPV_TOP/frontend/blkfront/xenpv_blkfront.ko" xen:vbd)
-	netfront=$(default_choice "$XENPV_TOP/frontend/netfront/xenpv_netfront.ko" xen:vif)
-	blkback=$(default_choice "$XENPV_TOP/blkback/xenpv_blkback.ko" xen-backend:vbd)
-	netback=$(default_choice "$XENPV_TOP/netback/xenpv_netback.ko" xen-backend:vif)
+	# the defaults are chosen after images have built the modules:
+	# on a fresh clone no .ko exists before that
+	blkfront= netfront= blkback= netback=
 	tmo=${XENPV_LAB_TIMEOUT:-1800}
 	extra_args=
 	build=1
@@ -214,6 +213,10 @@ run | demo)
 	if [ $build = 1 ] || [ ! -f "$img/dom0.cpio.gz" ]; then
 		images
 	fi
+	: "${blkfront:=$(default_choice "$XENPV_TOP/frontend/blkfront/xenpv_blkfront.ko" xen:vbd)}"
+	: "${netfront:=$(default_choice "$XENPV_TOP/frontend/netfront/xenpv_netfront.ko" xen:vif)}"
+	: "${blkback:=$(default_choice "$XENPV_TOP/blkback/xenpv_blkback.ko" xen-backend:vbd)}"
+	: "${netback:=$(default_choice "$XENPV_TOP/netback/xenpv_netback.ko" xen-backend:vif)}"
 	# Say plainly which drivers this run uses, and why not xenpv's.
 	for d in blkfront:frontend/blkfront:xen:vbd netfront:frontend/netfront:xen:vif \
 		 blkback:blkback:xen-backend:vbd netback:netback:xen-backend:vif; do
