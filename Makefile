@@ -9,6 +9,7 @@
 #   make bench           benchmarks in the lab, ratios against in-tree
 #   make checkpatch      checkpatch.pl over all sources
 #   make install         modules_install into updates/xenpv
+#   make deb             out/deb/xenpv-dkms_*.deb and xenpv-prefer_*.deb
 
 KVER ?= $(shell $(CURDIR)/selftests/lab/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -20,7 +21,7 @@ MODULES := frontend/blkfront/xenpv_blkfront.ko frontend/netfront/xenpv_netfront.
 	blkback/xenpv_blkback.ko netback/xenpv_netback.ko \
 	netloop/xenpv_netloop.ko balloon/xenpv_balloon.ko
 
-.PHONY: all modules clean install check check-full lab bench checkpatch sparse host-tests
+.PHONY: all modules clean install check check-full lab bench checkpatch sparse host-tests deb
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -43,6 +44,10 @@ host-tests:
 
 lab:
 	selftests/lab/lab.sh demo
+
+# Debian packages, built from a copy of the tracked files
+deb:
+	selftests/dkms/make-deb.sh $(CURDIR)/out/deb
 
 check:
 	selftests/check.sh

@@ -146,6 +146,13 @@ if want lab; then
 			echo "# lab: suite $suite not present, skipped" >"$mdir/$i.out"
 			continue
 		fi
+		if [[ " $opts " == *" --dkms-modules "* ]] &&
+		   ! ls "$XENPV_OUT"/dkms/modules/*.ko >/dev/null 2>&1; then
+			# the DKMS test did not run (XENPV_CHECK_ONLY): the
+			# tree's modules stand in, and the output says so
+			opts=${opts/--dkms-modules/}
+			echo "# lab: $suite: no DKMS-built modules, the tree's are used" >>"$mdir/$i.note"
+		fi
 		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 			sleep 2
 		done

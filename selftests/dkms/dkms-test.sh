@@ -1,8 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# dkms add / build / install for the lab's Debian kernel, modinfo finds
-# every module where DKMS put it, dkms remove --all leaves nothing behind.
-# TAP on stdout.  Needs root (dkms writes /usr/src, /var/lib/dkms).
+# The DKMS test, as a user installs xenpv: `make deb`, dpkg -i xenpv-dkms
+# (its postinst has DKMS build and install for the lab's kernel), modinfo
+# finds every module where DKMS put it, xenpv-prefer's modprobe.d file
+# blacklists the in-tree drivers, and purging both packages leaves nothing
+# behind.  The DKMS-built modules are kept in $XENPV_OUT/dkms/modules for
+# the lab run that boots them (lab.sh run ... --dkms-modules).
+# TAP on stdout.  Needs root (dpkg, dkms).
 . "$(dirname "$0")/../lab/common.sh"
 
 n=0
@@ -18,35 +22,50 @@ t() { # t DESC CMD...
 	fi
 }
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$XENPV_TOP/dkms.conf")
-kver=$XENPV_KVER
-src=/usr/src/xenpv-$ver
-mods="xenpv_blkfront xenpv_netfront xenpv_blkback xenpv_netback xenpv_netloop xenpv_balloon"
-
 if [ "$(id -u)" != 0 ]; then
 	echo "ok 1 - dkms # SKIP needs root"
 	exit 0
 fi
-# A clean copy of the tracked sources, as a release tarball would be.
-dkms remove "xenpv/$ver" --all >/dev/null 2>&1
-rm -rf "$src"
-mkdir -p "$src"
-(cd "$XENPV_TOP" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$src")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$XENPV_TOP/dkms.conf")
+kver=$XENPV_KVER
+debs=$XENPV_OUT/dkms/deb
+keep=$XENPV_OUT/dkms/modules
+upd=/lib/modules/$kver/updates/dkms
+mods="xenpv_blkfront xenpv_netfront xenpv_blkback xenpv_netback xenpv_netloop xenpv_balloon"
 
-t "add xenpv/$ver" dkms add "xenpv/$ver"
-t "build for $kver" dkms build "xenpv/$ver" -k "$kver"
-t "install for $kver" dkms install "xenpv/$ver" -k "$kver" --force
+# nothing of an earlier run or a hand install in the way
+dpkg -P xenpv-prefer xenpv-dkms >/dev/null 2>&1
+dkms remove "xenpv/$ver" --all >/dev/null 2>&1
+rm -rf "/usr/src/xenpv-$ver" "$keep"
+mkdir -p "$keep"
+
+t "make deb builds xenpv-dkms and xenpv-prefer" \
+	"$XENPV_TOP/selftests/dkms/make-deb.sh" "$debs"
+t "dpkg -i xenpv-dkms (postinst: dkms add, build, install)" \
+	dpkg -i "$debs/xenpv-dkms_${ver}_all.deb"
+# the postinst builds for the running kernel and the newest one; the lab's
+# kernel may be neither
+dkms status "xenpv/$ver" -k "$kver" | grep -q installed ||
+	dkms install "xenpv/$ver" -k "$kver" >"$tmp/install.log" 2>&1
+t "dkms status: installed for $kver" sh -c \
+	"dkms status xenpv/$ver -k $kver | grep -q installed"
 for m in $mods; do
 	t "modinfo finds $m under updates/dkms" sh -c \
-		"modinfo -k $kver -n $m | grep -q '^/lib/modules/$kver/updates/dkms/$m\.ko'"
+		"modinfo -k $kver -n $m | grep -q '^$upd/$m\.ko'"
+	cp "$upd/$m.ko" "$keep/" 2>/dev/null
 done
-t "status says installed" sh -c "dkms status xenpv/$ver -k $kver | grep -q installed"
-t "remove --all" dkms remove "xenpv/$ver" --all
-t "nothing left in /lib/modules/$kver" sh -c \
-	"! ls /lib/modules/$kver/updates/dkms/xenpv_* 2>/dev/null | grep -q ."
+t "DKMS-built modules kept for the lab" test "$(ls "$keep" | wc -l)" = 6
+t "dpkg -i xenpv-prefer" dpkg -i "$debs/xenpv-prefer_${ver}_all.deb"
+for m in xen_blkfront xen_netfront xen_blkback xen_netback; do
+	t "modprobe config blacklists $m" sh -c \
+		"modprobe --showconfig | grep -qx 'blacklist $m'"
+done
+t "dpkg -P xenpv-prefer xenpv-dkms" dpkg -P xenpv-prefer xenpv-dkms
+t "nothing left in $upd" sh -c "! ls $upd/xenpv_* 2>/dev/null | grep -q ."
 t "nothing left in /var/lib/dkms" test ! -e /var/lib/dkms/xenpv
+t "nothing left in /usr/src" test ! -e "/usr/src/xenpv-$ver"
+t "no blacklist left" sh -c "! modprobe --showconfig | grep -q 'blacklist xen_blkfront'"
 t "modinfo no longer finds xenpv_blkback" sh -c "! modinfo -k $kver xenpv_blkback"
-rm -rf "$src"
 exit $((fails > 0))

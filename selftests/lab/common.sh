@@ -18,6 +18,9 @@ qemu-system-x86_64:qemu-system-x86
 cpio:cpio
 sparse:sparse
 dkms:dkms
+dpkg-buildpackage:dpkg-dev
+dh:debhelper
+/usr/share/perl5/Debian/Debhelper/Sequence/dkms.pm:dh-dkms
 ethtool:ethtool
 ip:iproute2
 losetup:util-linux

@@ -19,6 +19,21 @@ mods=$pkgroot/lib/modules/$XENPV_KVER
 lab=$XENPV_TOP/selftests/lab
 libpath=$pkgroot/usr/lib/x86_64-linux-gnu:$pkgroot/lib/x86_64-linux-gnu
 
+# xenpv_ko NAME: where our module NAME (xenpv_blkfront, ...) is taken
+# from: the tree's build, or XENPV_MODULES_DIR (the DKMS test's modules).
+xenpv_ko() {
+	local dir
+	case $1 in
+	xenpv_blkfront | xenpv_netfront) dir=frontend/${1#xenpv_} ;;
+	*) dir=${1#xenpv_} ;;
+	esac
+	if [ -n "$XENPV_MODULES_DIR" ]; then
+		echo "$XENPV_MODULES_DIR/$1.ko"
+	else
+		echo "$XENPV_TOP/$dir/$1.ko"
+	fi
+}
+
 # copy_bin TREE SRC [DEST]: SRC into TREE at DEST (default: same path),
 # plus every library ldd resolves for it, at the same paths.
 copy_bin() {
@@ -128,8 +143,8 @@ base_tree "$g"
 copy_mods "$g" xen-blkfront xen-netfront xen-gntalloc xen-gntdev \
 	xen-evtchn loop
 cp "$lab/domu-init" "$g/init"
-add_xenpv_mods "$g/xenpv/modules" "$XENPV_TOP"/frontend/*/xenpv_*.ko \
-	"$XENPV_TOP"/balloon/xenpv_balloon.ko
+add_xenpv_mods "$g/xenpv/modules" "$(xenpv_ko xenpv_blkfront)" \
+	"$(xenpv_ko xenpv_netfront)" "$(xenpv_ko xenpv_balloon)"
 chmod +x "$g/init"
 pack_raw "$g" "$out/domU.cpio"
 
@@ -156,8 +171,8 @@ XLCONF
 cp "$lab/dom0-init" "$d/init"
 cp "$lab/dom0-lib.sh" "$d/xenpv/lib.sh"
 chmod +x "$d/init"
-for ko in "$XENPV_TOP"/blkback/xenpv_blkback.ko "$XENPV_TOP"/netback/xenpv_netback.ko \
-	  "$XENPV_TOP"/netloop/xenpv_netloop.ko; do
+for ko in xenpv_blkback xenpv_netback xenpv_netloop; do
+	ko=$(xenpv_ko $ko)
 	[ -f "$ko" ] && cp "$ko" "$d/xenpv/modules/"
 done
 cp -a "$XENPV_TOP/selftests/tests/." "$d/xenpv/tests/"

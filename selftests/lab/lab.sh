@@ -8,7 +8,10 @@
 #   lab.sh run SUITE [--blkfront X] [--blkback X] [--netfront X]
 #                    [--netback X] [--guest-kernel stock|nobal]
 #                    [--timeout S] [--no-build] [--arg KEY=VALUE]
-#       (--arg adds xenpv.KEY=VALUE to dom0's command line)
+#                    [--dkms-modules]
+#       (--arg adds xenpv.KEY=VALUE to dom0's command line; --dkms-modules
+#       boots the modules DKMS built from the xenpv-dkms package, as
+#       selftests/dkms/dkms-test.sh left them, instead of the tree's)
 #   lab.sh demo                         what `make lab` shows
 set -e
 . "$(dirname "$0")/common.sh"
@@ -54,7 +57,11 @@ build_tools() {
 images() {
 	ensure_host_pkgs
 	"$lab/fetch.sh"
-	build_modules
+	if [ -n "$XENPV_MODULES_DIR" ]; then
+		log "modules: the DKMS-built ones in $XENPV_MODULES_DIR"
+	else
+		build_modules
+	fi
 	build_tools
 	if [ "$GUEST_KERNEL" = nobal ]; then
 		[ -x "$lab/guest-kernel.sh" ] || die "no guest-kernel.sh yet"
@@ -195,6 +202,7 @@ run | demo)
 	tmo=${XENPV_LAB_TIMEOUT:-1800}
 	extra_args=
 	build=1
+	dkms=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--blkfront) blkfront=$2; shift ;;
@@ -205,11 +213,20 @@ run | demo)
 		--timeout) tmo=$2; shift ;;
 		--no-build) build=0 ;;
 		--arg) extra_args="$extra_args xenpv.$2"; shift ;;
+		--dkms-modules)
+			export XENPV_MODULES_DIR=$XENPV_OUT/dkms/modules
+			[ -n "$(ls "$XENPV_MODULES_DIR"/*.ko 2>/dev/null)" ] ||
+				die "no DKMS-built modules in $XENPV_MODULES_DIR (run selftests/dkms/dkms-test.sh)"
+			img=$XENPV_OUT/lab/images-dkms
+			dkms=1 ;;
 		*) die "unknown option $1" ;;
 		esac
 		shift
 	done
 	mkdir -p "$XENPV_OUT/lab"
+	# the DKMS images are always assembled anew: the modules change
+	# with each DKMS test
+	[ -n "$dkms" ] && build=1
 	if [ $build = 1 ] || [ ! -f "$img/dom0.cpio.gz" ]; then
 		images
 	fi
@@ -232,7 +249,8 @@ run | demo)
 	done
 	tag="$suite blkfront=$blkfront blkback=$blkback netfront=$netfront netback=$netback"
 	[ "$GUEST_KERNEL" = stock ] || tag="$tag guest=$GUEST_KERNEL"
-	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL.log
+	[ -n "$dkms" ] && tag="$tag modules=dkms"
+	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL${dkms:+-dkms}.log
 	take_slot
 	log "booting Xen: $tag (log: $logf)"
 	t0=$(date +%s)
