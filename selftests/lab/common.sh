@@ -16,6 +16,8 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 XENPV_HOST_PKGS="
 qemu-system-x86_64:qemu-system-x86
 cpio:cpio
+mkinitramfs:initramfs-tools
+mkfs.ext4:e2fsprogs
 sparse:sparse
 dkms:dkms
 dpkg-buildpackage:dpkg-dev

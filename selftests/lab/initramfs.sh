@@ -178,6 +178,14 @@ done
 cp -a "$XENPV_TOP/selftests/tests/." "$d/xenpv/tests/"
 elf_kernel "$pkgroot/boot/vmlinuz-$XENPV_KVER" "$d/boot/vmlinux"
 cp "$out/domU.cpio" "$d/boot/domU.cpio"
+if [ -f "$XENPV_MODULES_DIR/initrd.img" ]; then
+	# A guest booted as a Debian guest boots: the initramfs that
+	# mkinitramfs made with xenpv-dkms's hook (selftests/dkms), and the
+	# guest tree as an ext4 root filesystem for its xvda.
+	cp "$XENPV_MODULES_DIR/initrd.img" "$d/boot/initrd-xenpv.img"
+	mkfs.ext4 -q -F -L xenpv-root -d "$g" "$d/boot/root-xvda.img" 48M ||
+		die "mkfs.ext4 of the xvda root image failed"
+fi
 if [ -n "$XENPV_NOBAL_DIR" ] && [ -f "$XENPV_NOBAL_DIR/vmlinuz" ]; then
 	# The nobal guest (selftests/lab/guest-kernel.sh): its own initramfs
 	# with the guest modules built against that kernel, from a copy of
