@@ -19,6 +19,22 @@
 
 /* -- grant mapping -------------------------------------------------- */
 
+/* Page-cache access, counted in pages_in_use; fail_map_every may refuse. */
+static int xbb_page_get(struct xbb_dev *be, struct page **page)
+{
+	if (xbb_inject_fail() || gnttab_page_cache_get(&be->page_cache, page))
+		return -ENOMEM;
+	atomic_inc(&xbb_pages_out);
+	return 0;
+}
+
+static void xbb_pages_put(struct xbb_dev *be, struct page **pages,
+			  unsigned int n)
+{
+	gnttab_page_cache_put(&be->page_cache, pages, n);
+	atomic_sub(n, &xbb_pages_out);
+}
+
 /*
  * Map @count grants into pages taken from the vbd's page cache.  A grant
  * that fails gets handles[i] == XBB_NO_HANDLE and pages[i] == NULL; the
@@ -38,8 +54,8 @@ int xbb_map(struct xbb_ring *ring, const grant_ref_t *grefs,
 
 	for (i = 0; i < count; i++) {
 		handles[i] = XBB_NO_HANDLE;
-		if (gnttab_page_cache_get(&be->page_cache, &pages[i])) {
-			gnttab_page_cache_put(&be->page_cache, pages, i);
+		if (xbb_page_get(be, &pages[i])) {
+			xbb_pages_put(be, pages, i);
 			for (; i > 0; i--)
 				pages[i - 1] = NULL;
 			return -ENOMEM;
@@ -50,6 +66,9 @@ int xbb_map(struct xbb_ring *ring, const grant_ref_t *grefs,
 	}
 
 	err = gnttab_map_refs(ring->map_ops, NULL, pages, count);
+	/* as if the call failed after mapping (the p2m update, say) */
+	if (!err && xbb_inject_fail())
+		err = -ENOMEM;
 	if (err)
 		dev_warn_ratelimited(&be->xdev->dev,
 				     "grant map hypercall failed (%d)\n", err);
@@ -60,7 +79,7 @@ int xbb_map(struct xbb_ring *ring, const grant_ref_t *grefs,
 			mapped++;
 			continue;
 		}
-		gnttab_page_cache_put(&be->page_cache, &pages[i], 1);
+		xbb_pages_put(be, &pages[i], 1);
 		pages[i] = NULL;
 	}
 	xbb_mapped_add(be, mapped);
@@ -77,7 +96,7 @@ static void xbb_unmap_batch(struct xbb_ring *ring, unsigned int n)
 	ring->unmap_data.count = n;
 	if (gnttab_unmap_refs_sync(&ring->unmap_data))
 		dev_warn_ratelimited(&be->xdev->dev, "grant unmap failed\n");
-	gnttab_page_cache_put(&be->page_cache, ring->tmp_pages, n);
+	xbb_pages_put(be, ring->tmp_pages, n);
 	xbb_mapped_add(be, -(int)n);
 }
 
