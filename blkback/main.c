@@ -41,6 +41,7 @@ MODULE_PARM_DESC(feature_discard,
 
 atomic_t xbb_mapped_total = ATOMIC_INIT(0);
 atomic_t xbb_pages_out = ATOMIC_INIT(0);
+atomic_t xbb_pages_leaked = ATOMIC_INIT(0);
 
 /* read-only counters shown as parameters */
 static int xbb_atomic_get(char *buf, const struct kernel_param *kp)
@@ -58,6 +59,9 @@ MODULE_PARM_DESC(mapped_grants,
 module_param_cb(pages_in_use, &xbb_atomic_ops, &xbb_pages_out, 0444);
 MODULE_PARM_DESC(pages_in_use,
 		 "Read-only: pages taken from the vbds' page caches and not given back (equals leaked_pages when no vbd is connected)");
+module_param_cb(leaked_pages, &xbb_atomic_ops, &xbb_pages_leaked, 0444);
+MODULE_PARM_DESC(leaked_pages,
+		 "Read-only: pages never recycled because unmapping their grant failed");
 
 /*
  * Test knob for the lab (the distribution kernel has no fault-injection
