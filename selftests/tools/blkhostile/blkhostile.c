@@ -1059,10 +1059,13 @@ static void do_flap(int n)
 			push(1);
 		}
 		xs_write(fe, "state", "5");
+		say(wait_be_state(5, 20),
+		    "flap %d: Closing with requests in flight: backend follows (state %d)",
+		    round, be_state());
 		xs_write(fe, "state", "4");
 		usleep(500000);
-		say(wait_be_state(5, 20),
-		    "flap %d: Closing then Connected at once: backend stays Closing (state %d)",
+		say(be_state() == 5,
+		    "flap %d: back to Connected at once is refused (state %d)",
 		    round, be_state());
 		xs_write(fe, "state", "6");
 		say(wait_be_state(6, 20), "flap %d: backend follows to Closed",
