@@ -19,10 +19,28 @@
 
 /* -- grant mapping -------------------------------------------------- */
 
+/* Page-cache access, counted in pages_in_use; fail_map_every may refuse. */
+static int xbb_page_get(struct xbb_dev *be, struct page **page)
+{
+	if (xbb_inject_fail() || gnttab_page_cache_get(&be->page_cache, page))
+		return -ENOMEM;
+	atomic_inc(&xbb_pages_out);
+	return 0;
+}
+
+static void xbb_pages_put(struct xbb_dev *be, struct page **pages,
+			  unsigned int n)
+{
+	gnttab_page_cache_put(&be->page_cache, pages, n);
+	atomic_sub(n, &xbb_pages_out);
+}
+
 /*
- * Map @count grants into pages taken from the vbd's page cache.  A grant
- * that fails gets handles[i] == XBB_NO_HANDLE and pages[i] == NULL; the
- * return value is -EFAULT if any failed.
+ * Map @count grants into pages taken from the vbd's page cache.  Every
+ * entry is defined on return: a grant that is not mapped has
+ * handles[i] == XBB_NO_HANDLE and pages[i] == NULL, one that is holds both
+ * even when the call fails (the caller unmaps it).  Returns -ENOMEM if a
+ * page could not be had (nothing mapped), -EFAULT if any grant failed.
  */
 int xbb_map(struct xbb_ring *ring, const grant_ref_t *grefs,
 	    unsigned int count, bool readonly, struct page **pages,
@@ -38,10 +56,15 @@ int xbb_map(struct xbb_ring *ring, const grant_ref_t *grefs,
 
 	for (i = 0; i < count; i++) {
 		handles[i] = XBB_NO_HANDLE;
-		if (gnttab_page_cache_get(&be->page_cache, &pages[i])) {
-			gnttab_page_cache_put(&be->page_cache, pages, i);
-			for (; i > 0; i--)
-				pages[i - 1] = NULL;
+		pages[i] = NULL;
+	}
+	for (i = 0; i < count; i++) {
+		if (xbb_page_get(be, &pages[i])) {
+			pages[i] = NULL;
+			xbb_pages_put(be, pages, i);
+			memset(pages, 0, i * sizeof(*pages));
+			dev_warn_ratelimited(&be->xdev->dev,
+					     "no page to map a grant into: request failed\n");
 			return -ENOMEM;
 		}
 		gnttab_set_map_op(&ring->map_ops[i],
@@ -50,35 +73,70 @@ int xbb_map(struct xbb_ring *ring, const grant_ref_t *grefs,
 	}
 
 	err = gnttab_map_refs(ring->map_ops, NULL, pages, count);
+	/* as if the call failed after mapping (the p2m update, say) */
+	if (!err && xbb_inject_fail())
+		err = -ENOMEM;
 	if (err)
 		dev_warn_ratelimited(&be->xdev->dev,
 				     "grant map hypercall failed (%d)\n", err);
 
+	/*
+	 * Each status is Xen's word even when the call as a whole failed
+	 * (gnttab_set_map_op() preset it to a positive value): what did map
+	 * is kept, to be unmapped by the caller, never forgotten.
+	 */
 	for (i = 0; i < count; i++) {
-		if (!err && ring->map_ops[i].status == GNTST_okay) {
+		if (ring->map_ops[i].status == GNTST_okay) {
 			handles[i] = ring->map_ops[i].handle;
 			mapped++;
 			continue;
 		}
-		gnttab_page_cache_put(&be->page_cache, &pages[i], 1);
+		xbb_pages_put(be, &pages[i], 1);
 		pages[i] = NULL;
 	}
 	xbb_mapped_add(be, mapped);
-	return mapped == count ? 0 : -EFAULT;
+	return err || mapped != count ? -EFAULT : 0;
+}
+
+/*
+ * A page whose grant could not be unmapped may still show the guest's
+ * frame: it never goes back to the cache (where the next mapping or the
+ * final free would take it).  Counted, and told once.
+ */
+static void xbb_leak_page(struct xbb_dev *be, int err, int status)
+{
+	atomic_inc(&xbb_pages_leaked);
+	dev_warn_once(&be->xdev->dev,
+		      "grant unmap failed (%d, status %d): page kept out of use for good (see leaked_pages)\n",
+		      err, status);
 }
 
 static void xbb_unmap_batch(struct xbb_ring *ring, unsigned int n)
 {
 	struct xbb_dev *be = ring->be;
+	unsigned int i, back = 0, unmapped = 0;
+	int err;
 
 	ring->unmap_data.unmap_ops = ring->unmap_ops;
 	ring->unmap_data.kunmap_ops = NULL;
 	ring->unmap_data.pages = ring->tmp_pages;
 	ring->unmap_data.count = n;
-	if (gnttab_unmap_refs_sync(&ring->unmap_data))
-		dev_warn_ratelimited(&be->xdev->dev, "grant unmap failed\n");
-	gnttab_page_cache_put(&be->page_cache, ring->tmp_pages, n);
-	xbb_mapped_add(be, -(int)n);
+	err = gnttab_unmap_refs_sync(&ring->unmap_data);
+	if (err)
+		dev_warn_ratelimited(&be->xdev->dev, "grant unmap failed (%d)\n",
+				     err);
+	for (i = 0; i < n; i++) {
+		s16 st = ring->unmap_ops[i].status;
+
+		/* Xen unmapped it; a failed call may still leave its p2m */
+		unmapped += st == GNTST_okay;
+		if (st == GNTST_okay && !err)
+			ring->tmp_pages[back++] = ring->tmp_pages[i];
+		else
+			xbb_leak_page(be, err, st);
+	}
+	xbb_pages_put(be, ring->tmp_pages, back);
+	xbb_mapped_add(be, -(int)unmapped);
 }
 
 /*
@@ -97,6 +155,7 @@ void xbb_unmap(struct xbb_ring *ring, struct page **pages,
 		gnttab_set_unmap_op(&ring->unmap_ops[n],
 				    (unsigned long)page_address(pages[i]),
 				    GNTMAP_host_map, handles[i]);
+		ring->unmap_ops[n].status = 1;	/* until Xen says otherwise */
 		ring->tmp_pages[n++] = pages[i];
 		handles[i] = XBB_NO_HANDLE;
 		pages[i] = NULL;
@@ -163,14 +222,23 @@ static int xbb_map_segs(struct xbb_ring *ring, struct xbb_req *req)
 			keep = min(n_new, xbb_max_pgrants - ring->nr_pgrants);
 	}
 
-	/* tmp_pages/tmp_handles hold the new mappings, in tmp_idx order */
-	if (keep && xbb_map(ring, ring->tmp_grefs, keep, false,
-			    ring->tmp_pages, ring->tmp_handles))
-		err = -EFAULT;
-	if (n_new > keep &&
-	    xbb_map(ring, ring->tmp_grefs + keep, n_new - keep, req->write,
-		    ring->tmp_pages + keep, ring->tmp_handles + keep))
-		err = -EFAULT;
+	/*
+	 * tmp_pages/tmp_handles hold the new mappings, in tmp_idx order;
+	 * nothing of an earlier request (or of the reclaim above, which
+	 * uses tmp_pages too) may look mapped.  After a failure the request
+	 * is lost anyway: map nothing more.
+	 */
+	for (j = 0; j < n_new; j++) {
+		ring->tmp_pages[j] = NULL;
+		ring->tmp_handles[j] = XBB_NO_HANDLE;
+	}
+	if (keep)
+		err = xbb_map(ring, ring->tmp_grefs, keep, false,
+			      ring->tmp_pages, ring->tmp_handles);
+	if (!err && n_new > keep)
+		err = xbb_map(ring, ring->tmp_grefs + keep, n_new - keep,
+			      req->write, ring->tmp_pages + keep,
+			      ring->tmp_handles + keep);
 
 	for (j = 0; j < n_new; j++) {
 		struct xbb_pgrant *pg;
@@ -178,7 +246,8 @@ static int xbb_map_segs(struct xbb_ring *ring, struct xbb_req *req)
 		i = ring->tmp_idx[j];
 		req->pages[i] = ring->tmp_pages[j];
 		req->handles[i] = ring->tmp_handles[j];
-		if (j >= keep || req->handles[i] == XBB_NO_HANDLE)
+		/* a failed call may have left what it mapped half set up */
+		if (err || j >= keep || req->handles[i] == XBB_NO_HANDLE)
 			continue;
 		pg = kmalloc(sizeof(*pg), GFP_NOIO);
 		if (!pg)

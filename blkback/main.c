@@ -40,19 +40,53 @@ MODULE_PARM_DESC(feature_discard,
 		 "Offer discard when the backing device supports it (default on)");
 
 atomic_t xbb_mapped_total = ATOMIC_INIT(0);
+atomic_t xbb_pages_out = ATOMIC_INIT(0);
+atomic_t xbb_pages_leaked = ATOMIC_INIT(0);
 
-static int xbb_mapped_get(char *buf, const struct kernel_param *kp)
+/* read-only counters shown as parameters */
+static int xbb_atomic_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%d\n", atomic_read(&xbb_mapped_total));
+	return sysfs_emit(buf, "%d\n", atomic_read((atomic_t *)kp->arg));
 }
 
-static const struct kernel_param_ops xbb_mapped_ops = {
-	.get = xbb_mapped_get,
+static const struct kernel_param_ops xbb_atomic_ops = {
+	.get = xbb_atomic_get,
 };
 
-module_param_cb(mapped_grants, &xbb_mapped_ops, NULL, 0444);
+module_param_cb(mapped_grants, &xbb_atomic_ops, &xbb_mapped_total, 0444);
 MODULE_PARM_DESC(mapped_grants,
 		 "Read-only: grant mappings currently held by all vbds (rings, data, persistent, indirect)");
+module_param_cb(pages_in_use, &xbb_atomic_ops, &xbb_pages_out, 0444);
+MODULE_PARM_DESC(pages_in_use,
+		 "Read-only: pages taken from the vbds' page caches and not given back (equals leaked_pages when no vbd is connected)");
+module_param_cb(leaked_pages, &xbb_atomic_ops, &xbb_pages_leaked, 0444);
+MODULE_PARM_DESC(leaked_pages,
+		 "Read-only: pages never recycled because unmapping their grant failed");
+
+/*
+ * Test knob for the lab (the distribution kernel has no fault-injection
+ * framework): with N > 0, every Nth page-cache get or grant-map batch of a
+ * data or indirect segment fails as if memory or the hypercall had.
+ */
+static unsigned int xbb_fail_every;
+module_param_named(fail_map_every, xbb_fail_every, uint, 0644);
+MODULE_PARM_DESC(fail_map_every,
+		 "Test knob: every Nth page-cache get or grant map of request data fails (default 0 = never)");
+static atomic_t xbb_fail_tick = ATOMIC_INIT(0);
+static atomic_t xbb_fail_count = ATOMIC_INIT(0);
+module_param_cb(fail_map_injected, &xbb_atomic_ops, &xbb_fail_count, 0444);
+MODULE_PARM_DESC(fail_map_injected,
+		 "Read-only: failures injected through fail_map_every");
+
+bool xbb_inject_fail(void)
+{
+	unsigned int n = READ_ONCE(xbb_fail_every);
+
+	if (likely(!n) || atomic_inc_return(&xbb_fail_tick) % n)
+		return false;
+	atomic_inc(&xbb_fail_count);
+	return true;
+}
 
 struct workqueue_struct *xbb_wq;
 

@@ -17,9 +17,25 @@
  *                             grant, bad event channel, ring order 9,
  *                             1000 queues, unknown protocol), each must be
  *                             refused; then connect, I/O, close
+ *   blkhostile DEVID storm S  notify the backend in a tight loop for S
+ *                             seconds with nothing on the ring; valid I/O
+ *                             before and after must work
+ *   blkhostile DEVID fill     a ring of 2^order pages ("order=N", default
+ *                             2) filled to its last slot with valid
+ *                             writes, then with reads: all answered OK,
+ *                             data checked
+ *   blkhostile DEVID dupgref  one grant repeated in every segment of a
+ *                             request (direct and indirect), written and
+ *                             read back
+ *   blkhostile DEVID churn N  N rounds of I/O through 64 grants in turn
+ *                             (more than a lowered max_persistent_grants)
+ *   blkhostile DEVID flap N   N times: requests in flight, then Closing
+ *                             and straight back to Connected (must be
+ *                             refused), Closed, reconnect, I/O checked
  *
  * Options: "persistent" offers feature-persistent, "abi32" speaks the
- * x86_32 ring layout (protocol x86_32-abi, 108-byte slots).
+ * x86_32 ring layout (protocol x86_32-abi, 108-byte slots), "order=N"
+ * uses a ring of 2^N pages (ring-page-order, ring-refI).
  *
  * Grants come from /dev/xen/gntalloc, the event channel from
  * /dev/xen/evtchn, xenstore through /dev/xen/xenbus.  Output: one line per
@@ -42,7 +58,8 @@ typedef uint16_t domid_t;	/* the uapi header expects Xen's type */
 #include <xen/gntalloc.h>
 
 #define PAGE		4096
-#define RING_SLOTS	32		/* one page of 112-byte entries */
+#define MAX_SLOTS	128		/* 4 pages, the most "fill" uses */
+#define MAX_ORDER	2
 
 /* blkif wire format, x86_64 layout */
 struct seg {
@@ -96,11 +113,13 @@ union slot {
 struct sring {
 	volatile uint32_t req_prod, req_event, rsp_prod, rsp_event;
 	uint8_t pad[48];
-	uint8_t ring[RING_SLOTS * 112];	/* 112 or 108 bytes a slot */
+	uint8_t ring[];			/* 112 or 108 bytes a slot */
 };
 
 /* x86_32-abi: 64-bit fields 4-byte aligned, 108-byte slots */
 static int abi32;
+static unsigned int ring_order;
+static unsigned int ring_slots = 32;	/* slots of the ring in use */
 
 static size_t stride(void)
 {
@@ -253,13 +272,15 @@ static int wait_be_state(int state, int secs)
 static int gnt_fd = -1, evt_fd = -1;
 static unsigned int port;
 
-static void *grant_page(uint32_t *gref)
+/* @n pages granted to dom0, contiguous in our address space */
+static void *grant_pages(unsigned int n, uint32_t *grefs)
 {
-	struct ioctl_gntalloc_alloc_gref a = {
-		.domid = 0,
-		.flags = GNTALLOC_FLAG_WRITABLE,
-		.count = 1,
-	};
+	union {
+		struct ioctl_gntalloc_alloc_gref a;
+		uint8_t room[sizeof(struct ioctl_gntalloc_alloc_gref) +
+			     (1 << MAX_ORDER) * sizeof(uint32_t)];
+	} u;
+	unsigned int i;
 	void *p;
 
 	if (gnt_fd < 0) {
@@ -267,15 +288,25 @@ static void *grant_page(uint32_t *gref)
 		if (gnt_fd < 0)
 			die("open /dev/xen/gntalloc");
 	}
-	if (ioctl(gnt_fd, IOCTL_GNTALLOC_ALLOC_GREF, &a))
+	memset(&u, 0, sizeof(u));
+	u.a.domid = 0;
+	u.a.flags = GNTALLOC_FLAG_WRITABLE;
+	u.a.count = n;
+	if (ioctl(gnt_fd, IOCTL_GNTALLOC_ALLOC_GREF, &u.a))
 		die("IOCTL_GNTALLOC_ALLOC_GREF");
-	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, gnt_fd,
-		 a.index);
+	p = mmap(NULL, (size_t)PAGE * n, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 gnt_fd, u.a.index);
 	if (p == MAP_FAILED)
 		die("mmap gntalloc");
-	memset(p, 0, PAGE);
-	*gref = a.gref_ids[0];
+	memset(p, 0, (size_t)PAGE * n);
+	for (i = 0; i < n; i++)
+		grefs[i] = u.a.gref_ids[i];
 	return p;
+}
+
+static void *grant_page(uint32_t *gref)
+{
+	return grant_pages(1, gref);
 }
 
 static void kick(void)
@@ -290,18 +321,18 @@ static void kick(void)
 static struct sring *sr;
 static uint32_t req_prod, rsp_cons;
 
-#define NDATA 16
+#define NDATA 64
 static uint8_t *data[NDATA];
 static uint32_t data_gref[NDATA];
 static struct seg *ind_page;
 static uint32_t ind_gref;
 
 /* requests are built here in the x86_64 layout, then copied to the ring */
-static union slot stage[RING_SLOTS];
+static union slot stage[MAX_SLOTS];
 
 static union slot *next_slot(void)
 {
-	union slot *s = &stage[req_prod % RING_SLOTS];
+	union slot *s = &stage[req_prod % ring_slots];
 
 	memset(s, 0, sizeof(*s));
 	return s;
@@ -344,7 +375,7 @@ static void push(unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		uint32_t idx = (req_prod + i) % RING_SLOTS;
+		uint32_t idx = (req_prod + i) % ring_slots;
 		uint8_t *dst = sr->ring + idx * stride();
 
 		if (abi32)
@@ -369,7 +400,7 @@ static int get_rsp(struct rsp *out, int ms)
 		if (sr->rsp_prod != rsp_cons) {
 			__sync_synchronize();
 			const uint8_t *p = sr->ring +
-					   (rsp_cons % RING_SLOTS) * stride();
+					   (rsp_cons % ring_slots) * stride();
 
 			memcpy(&out->id, p, 8);
 			out->op = p[8];
@@ -491,11 +522,56 @@ static void do_states(void)
 	wait_be_state(6, 20);
 }
 
+static uint32_t ring_grefs[1 << MAX_ORDER];
+static int fe_persistent;
+
+/* Slots in a ring of 2^ring_order pages: a power of two, as blkif rounds. */
+static unsigned int slots_for_order(void)
+{
+	unsigned int n = ((PAGE << ring_order) - 64) / stride(), p = 1;
+
+	while (p * 2 <= n)
+		p *= 2;
+	return p;
+}
+
+/* Initialising -> InitWait -> publish the ring -> Connected, on a clean ring */
+static void handshake(void)
+{
+	unsigned int i;
+
+	memset((void *)sr, 0, (size_t)PAGE << ring_order);
+	sr->req_event = 1;
+	sr->rsp_event = 1;
+	req_prod = 0;
+	rsp_cons = 0;
+	xs_write(fe, "state", "1");			/* Initialising */
+	if (!wait_be_state(2, 20))
+		die("backend not in InitWait (state %d)", be_state());
+	if (ring_order) {
+		char node[32];
+
+		xs_write(fe, "ring-page-order", "%u", ring_order);
+		for (i = 0; i < 1U << ring_order; i++) {
+			snprintf(node, sizeof(node), "ring-ref%u", i);
+			xs_write(fe, node, "%u", ring_grefs[i]);
+		}
+	} else {
+		xs_write(fe, "ring-ref", "%u", ring_grefs[0]);
+	}
+	xs_write(fe, "event-channel", "%u", port);
+	xs_write(fe, "protocol", abi32 ? "x86_32-abi" : "x86_64-abi");
+	xs_write(fe, "feature-persistent", "%d", fe_persistent);
+	xs_write(fe, "state", "3");			/* Initialised */
+	if (!wait_be_state(4, 20))
+		die("backend did not connect (state %d)", be_state());
+	xs_write(fe, "state", "4");			/* Connected */
+}
+
 /* Connect as a frontend: ring, event channel, xenstore handshake. */
 static void connect_fe(const char *devid, int persistent)
 {
 	struct ioctl_evtchn_bind_unbound_port b = { .remote_domain = 0 };
-	uint32_t ring_gref;
 	int i, st;
 
 	snprintf(fe, sizeof(fe), "device/vbd/%s", devid);
@@ -511,7 +587,9 @@ static void connect_fe(const char *devid, int persistent)
 	if (st != 2 && st != 6)
 		fprintf(stderr, "note: backend state %d at start\n", st);
 
-	sr = grant_page(&ring_gref);
+	fe_persistent = persistent;
+	ring_slots = slots_for_order();
+	sr = grant_pages(1U << ring_order, ring_grefs);
 	for (i = 0; i < NDATA; i++)
 		data[i] = grant_page(&data_gref[i]);
 	ind_page = grant_page(&ind_gref);
@@ -526,22 +604,12 @@ static void connect_fe(const char *devid, int persistent)
 		die("bind unbound port");
 	port = i;
 
-	ring_ref = ring_gref;
+	ring_ref = ring_grefs[0];
 	if (states_first)
 		do_states();
-	xs_write(fe, "state", "1");			/* Initialising */
-	if (!wait_be_state(2, 20))
-		die("backend not in InitWait (state %d)", be_state());
-	xs_write(fe, "ring-ref", "%u", ring_gref);
-	xs_write(fe, "event-channel", "%u", port);
-	xs_write(fe, "protocol", abi32 ? "x86_32-abi" : "x86_64-abi");
-	xs_write(fe, "feature-persistent", "%d", persistent);
-	xs_write(fe, "state", "3");			/* Initialised */
-	if (!wait_be_state(4, 20))
-		die("backend did not connect (state %d)", be_state());
-	xs_write(fe, "state", "4");			/* Connected */
-	say(1, "connected to %s (%ld sectors)", be,
-	    xs_read_num(be, "sectors", 0));
+	handshake();
+	say(1, "connected to %s (%ld sectors, %u slots)", be,
+	    xs_read_num(be, "sectors", 0), ring_slots);
 }
 
 /* A write of a pattern and a read into other pages, compared. */
@@ -618,7 +686,7 @@ static void do_badreq(void)
 	rw(0, 12, 0, 1, 0, 7, 0x7ffffff0u);
 	expect("grant ref never granted", 12, RSP_ERROR);
 	rw(0, 13, 0, 3, 0, 7, ~0u);
-	stage[req_prod % RING_SLOTS].rw.seg[1].gref = 0x7ffffff1u;
+	stage[req_prod % ring_slots].rw.seg[1].gref = 0x7ffffff1u;
 	expect("one bad grant among good ones", 13, RSP_ERROR);
 
 	/* indirect */
@@ -724,20 +792,20 @@ static void do_badreq(void)
 static void do_prod(void)
 {
 	roundtrip("valid I/O before", 8, 0x21);
-	sr->req_prod = req_prod + RING_SLOTS + 5;
+	sr->req_prod = req_prod + ring_slots + 5;
 	__sync_synchronize();
 	kick();
 	say(wait_be_state(5, 20) || be_state() == 6,
-	    "backend leaves Connected after req_prod ran %d slots ahead (state %d)",
-	    RING_SLOTS + 5, be_state());
+	    "backend leaves Connected after req_prod ran %u slots ahead (state %d)",
+	    ring_slots + 5, be_state());
 }
 
 static void do_hang(int n)
 {
 	int i;
 
-	if (n > RING_SLOTS)
-		n = RING_SLOTS;
+	if (n > (int)ring_slots)
+		n = ring_slots;
 	for (i = 0; i < n; i++) {
 		rw(i & 1, 500 + i, (uint64_t)i * 88, 11, 0, 7, ~0u);
 		push(1);
@@ -758,12 +826,261 @@ static void do_close(void)
 	    be_state());
 }
 
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* The backend's event channel, notified as fast as we can for @secs. */
+static void do_storm(int secs)
+{
+	unsigned long sent = 0;
+	double end;
+
+	roundtrip("valid I/O before", 8, 0x51);
+	end = now() + secs;
+	while (now() < end) {
+		int i;
+
+		for (i = 0; i < 1000; i++)
+			kick();
+		sent += 1000;
+	}
+	printf("sent %lu notifications in %d s\n", sent, secs);
+	roundtrip("valid I/O after the storm", 72, 0x52);
+}
+
+/* Slot @i after req_prod, zeroed, for building several requests at once. */
+static union slot *slot_at(unsigned int i)
+{
+	union slot *s = &stage[(req_prod + i) % ring_slots];
+
+	memset(s, 0, sizeof(*s));
+	return s;
+}
+
+/* Push @n built requests at once; all must be answered OK, ids base+i. */
+static int push_all_ok(const char *what, unsigned int n, uint64_t base)
+{
+	static uint8_t seen[MAX_SLOTS];
+	unsigned int ok = 0, got = 0;
+	struct rsp r;
+
+	memset(seen, 0, sizeof(seen));
+	push(n);
+	while (got < n && get_rsp(&r, 10000)) {
+		got++;
+		if (r.id >= base && r.id < base + n && !seen[r.id - base] &&
+		    r.status == RSP_OKAY) {
+			seen[r.id - base] = 1;
+			ok++;
+		}
+	}
+	say(ok == n, "%s: %u of %u answered OK", what, ok, n);
+	return ok == n;
+}
+
+/* Every slot of the ring in use at once: writes, then reads, checked. */
+static void do_fill(void)
+{
+	unsigned int i, n = ring_slots, bad = 0;
+
+	for (i = 0; i < NDATA; i++)
+		memset(data[i], 0x60 + i, PAGE);
+	for (i = 0; i < n; i++) {
+		struct req_rw *r = &slot_at(i)->rw;
+
+		r->op = 1;
+		r->nseg = 1;
+		r->id = 5000 + i;
+		r->sector = (uint64_t)i * 8;
+		r->seg[0].gref = data_gref[i % NDATA];
+		r->seg[0].last = 7;
+	}
+	if (!push_all_ok("full ring of writes", n, 5000))
+		return;
+	for (i = 0; i < NDATA; i++)
+		memset(data[i], 0, PAGE);
+	/* all reads into page k read sector 8k: the result is defined */
+	for (i = 0; i < n; i++) {
+		struct req_rw *r = &slot_at(i)->rw;
+
+		r->op = 0;
+		r->nseg = 1;
+		r->id = 6000 + i;
+		r->sector = (uint64_t)(i % NDATA) * 8;
+		r->seg[0].gref = data_gref[i % NDATA];
+		r->seg[0].last = 7;
+	}
+	if (!push_all_ok("full ring of reads", n, 6000))
+		return;
+	for (i = 0; i < NDATA && i < n; i++) {
+		unsigned int j;
+
+		for (j = 0; j < PAGE; j++)
+			bad += data[i][j] != (uint8_t)(0x60 + i);
+	}
+	say(!bad, "full ring: data read back (%u bad bytes)", bad);
+}
+
+/* One grant in every segment of a request. */
+static void do_dupgref(void)
+{
+	long maxind = xs_read_num(be, "feature-max-indirect-segments", 0);
+	unsigned int i, j, bad = 0, nind = maxind >= 32 ? 32 : 0;
+	struct req_ind *ri;
+	struct rsp r;
+
+	memset(data[0], 0x5a, PAGE);
+	rw(1, 7001, 800, 11, 0, 7, data_gref[0]);
+	expect("write: one grant in all 11 segments", 7001, RSP_OKAY);
+	for (i = 1; i <= 11; i++)
+		memset(data[i], 0, PAGE);
+	rw(0, 7002, 800, 11, 0, 7, ~0u);
+	stage[req_prod % ring_slots].rw.seg[0].gref = data_gref[11];
+	expect("read into 11 distinct pages", 7002, RSP_OKAY);
+	for (i = 1; i <= 11; i++)
+		for (j = 0; j < PAGE; j++)
+			bad += data[i][j] != 0x5a;
+	say(!bad, "11 copies of the page on disk (%u bad bytes)", bad);
+	memset(data[1], 0, PAGE);
+	rw(0, 7003, 800, 11, 0, 7, data_gref[1]);
+	expect("read: one grant in all 11 segments", 7003, RSP_OKAY);
+	for (j = 0, bad = 0; j < PAGE; j++)
+		bad += data[1][j] != 0x5a;
+	say(!bad, "page read 11 times over holds the data (%u bad bytes)",
+	    bad);
+	if (!nind)
+		return;
+	/* indirect: the same grant in all 32 segments */
+	memset(data[2], 0xa5, PAGE);
+	for (i = 0; i < nind; i++) {
+		ind_page[i].gref = data_gref[2];
+		ind_page[i].first = 0;
+		ind_page[i].last = 7;
+	}
+	ri = &next_slot()->ind;
+	ri->op = 6;
+	ri->iop = 1;
+	ri->nseg = nind;
+	ri->id = 7004;
+	ri->sector = 1000;
+	ri->igref[0] = ind_gref;
+	expect("indirect write: one grant in 32 segments", 7004, RSP_OKAY);
+	memset(data[2], 0, PAGE);
+	ri = &next_slot()->ind;
+	ri->op = 6;
+	ri->iop = 0;
+	ri->nseg = nind;
+	ri->id = 7005;
+	ri->sector = 1000;
+	ri->igref[0] = ind_gref;
+	push(1);
+	if (get_rsp(&r, 10000) && r.id == 7005 && r.status == RSP_OKAY) {
+		for (j = 0, bad = 0; j < PAGE; j++)
+			bad += data[2][j] != 0xa5;
+		say(!bad, "indirect read: one grant in 32 segments (%u bad bytes)",
+		    bad);
+	} else {
+		say(0, "indirect read: one grant in 32 segments not answered OK");
+	}
+}
+
+/* Round after round through all NDATA grants, 8 to a request. */
+static void do_churn(int rounds)
+{
+	unsigned int round, k, i, j, bad = 0, failed = 0;
+	struct rsp r;
+
+	for (round = 0; round < (unsigned int)rounds; round++) {
+		for (k = 0; k < NDATA / 8; k++) {
+			struct req_rw *w = &next_slot()->rw;
+
+			w->op = 1;
+			w->nseg = 8;
+			w->id = 8000 + k;
+			w->sector = 2048 + (uint64_t)k * 64;
+			for (i = 0; i < 8; i++) {
+				unsigned int p = (k * 8 + i + round * 3) % NDATA;
+
+				memset(data[p], round * 16 + k * 8 + i, PAGE);
+				w->seg[i].gref = data_gref[p];
+				w->seg[i].last = 7;
+			}
+			push(1);
+			failed += !get_rsp(&r, 10000) || r.status != RSP_OKAY;
+		}
+		for (k = 0; k < NDATA / 8; k++) {
+			struct req_rw *rd = &next_slot()->rw;
+
+			rd->op = 0;
+			rd->nseg = 8;
+			rd->id = 9000 + k;
+			rd->sector = 2048 + (uint64_t)k * 64;
+			for (i = 0; i < 8; i++) {
+				/* other pages than the write used */
+				unsigned int p = (k * 8 + i + round * 3 + 29) % NDATA;
+
+				memset(data[p], 0xff, PAGE);
+				rd->seg[i].gref = data_gref[p];
+				rd->seg[i].last = 7;
+			}
+			push(1);
+			if (!get_rsp(&r, 10000) || r.status != RSP_OKAY) {
+				failed++;
+				continue;
+			}
+			for (i = 0; i < 8; i++) {
+				unsigned int p = (k * 8 + i + round * 3 + 29) % NDATA;
+
+				for (j = 0; j < PAGE; j++)
+					bad += data[p][j] !=
+					       (uint8_t)(round * 16 + k * 8 + i);
+			}
+		}
+	}
+	say(!failed, "%d rounds through %d grants: %u requests failed", rounds,
+	    NDATA, failed);
+	say(!bad, "%d rounds through %d grants: %u bad bytes", rounds, NDATA,
+	    bad);
+}
+
+/* Connected -> Closing -> Connected with requests in flight, @n times. */
+static void do_flap(int n)
+{
+	int round, i;
+
+	for (round = 0; round < n; round++) {
+		for (i = 0; i < 16; i++) {
+			rw(i & 1, 600 + i, 4096 + (uint64_t)i * 88, 11, 0, 7, ~0u);
+			push(1);
+		}
+		xs_write(fe, "state", "5");
+		say(wait_be_state(5, 20),
+		    "flap %d: Closing with requests in flight: backend follows (state %d)",
+		    round, be_state());
+		xs_write(fe, "state", "4");
+		usleep(500000);
+		say(be_state() == 5,
+		    "flap %d: back to Connected at once is refused (state %d)",
+		    round, be_state());
+		xs_write(fe, "state", "6");
+		say(wait_be_state(6, 20), "flap %d: backend follows to Closed",
+		    round);
+		handshake();
+		roundtrip("I/O after reconnecting", 8 + round * 8, 0x70 + round);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int i, persistent = 0;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s DEVID badreq|prod|hang N|close|states [persistent] [abi32]\n",
+		fprintf(stderr, "usage: %s DEVID badreq|prod|hang N|close|states|storm S|fill|dupgref|churn N|flap N [persistent] [abi32] [order=N]\n",
 			argv[0]);
 		return 2;
 	}
@@ -774,6 +1091,15 @@ int main(int argc, char **argv)
 			persistent = 1;
 		else if (!strcmp(argv[i], "abi32"))
 			abi32 = 1;
+		else if (!strncmp(argv[i], "order=", 6))
+			ring_order = atoi(argv[i] + 6);
+	}
+	if (!strcmp(argv[2], "fill") && !ring_order)
+		ring_order = 2;
+	if (ring_order > MAX_ORDER) {
+		fprintf(stderr, "order %u: at most %d here\n", ring_order,
+			MAX_ORDER);
+		return 2;
 	}
 	connect_fe(argv[1], persistent);
 	printf("layout %s, %zu-byte slots\n", abi32 ? "x86_32" : "x86_64",
@@ -787,6 +1113,16 @@ int main(int argc, char **argv)
 		do_hang(argc > 3 ? atoi(argv[3]) : 16);
 	else if (!strcmp(argv[2], "close") || !strcmp(argv[2], "states"))
 		do_close();
+	else if (!strcmp(argv[2], "storm"))
+		do_storm(argc > 3 ? atoi(argv[3]) : 3);
+	else if (!strcmp(argv[2], "fill"))
+		do_fill();
+	else if (!strcmp(argv[2], "dupgref"))
+		do_dupgref();
+	else if (!strcmp(argv[2], "churn"))
+		do_churn(argc > 3 ? atoi(argv[3]) : 4);
+	else if (!strcmp(argv[2], "flap"))
+		do_flap(argc > 3 ? atoi(argv[3]) : 3);
 	else
 		die("unknown scenario %s", argv[2]);
 	printf("%s: %d failure(s)\n", argv[2], failures);

@@ -15,6 +15,13 @@
  *        and writes of 1..MAXBLOCKS (default 32) blocks at random offsets
  *        with O_DIRECT; every read of a block written before is checked,
  *        and at the end every written block is read back once more
+ *   blkverify faulty DEV SEED JOBS OPS MAXBLOCKS GATE
+ *        "random" against a backend told to fail some requests: a failed
+ *        read checks nothing, a failed write leaves its blocks unknown
+ *        until written again; after OPS each job prints "job N waiting"
+ *        and waits (up to 10 min) for the file GATE, then reads back every
+ *        block whose last write succeeded, which must all match and
+ *        succeed (exit 1 on a mismatch, 2 on an I/O error then)
  *
  * A block's content depends on (seed, block number, generation), so a
  * block written by a different run, or at a different place, is caught.
@@ -174,16 +181,30 @@ static int seq(const char *dev, int wr, uint64_t seed, uint64_t start,
 	return bad ? 1 : 0;
 }
 
+/* faulty mode: errors allowed until GATE exists */
+static const char *gate;
+
+static void wait_gate(int id)
+{
+	int i;
+
+	printf("job %d waiting\n", id);
+	for (i = 0; i < 6000 && access(gate, F_OK); i++)
+		usleep(100000);
+}
+
 /* one job of "random": blocks [first, first + n) are ours */
 static int job(const char *dev, uint64_t seed, uint64_t first, uint64_t n,
 	       uint64_t ops, uint32_t maxb, int id)
 {
 	uint32_t *gen = calloc(n, sizeof(*gen));	/* 0: never written */
+	uint8_t *unk = calloc(n, 1);	/* last write failed: content unknown */
 	uint8_t *buf = buf_alloc((size_t)maxb * BLK);
 	uint64_t blocks, op, reads = 0, writes = 0, checked = 0, bad = 0, b;
+	uint64_t failed = 0;
 	int fd = open_dev(dev, &blocks);
 
-	if (!gen)
+	if (!gen || !unk)
 		return 2;
 	rng_state = seed * 1000003 + id;
 	for (op = 0; op < ops; op++) {
@@ -199,15 +220,24 @@ static int job(const char *dev, uint64_t seed, uint64_t first, uint64_t n,
 				fill((uint64_t *)(buf + i * BLK), seed,
 				     first + at + i, gen[at + i]);
 			}
-			if (xfer(fd, 1, buf, first + at, len))
+			int err = xfer(fd, 1, buf, first + at, len);
+
+			if (err && !gate)
 				return 2;
+			failed += !!err;
+			for (i = 0; i < len; i++)
+				unk[at + i] = !!err;
 			writes++;
 		} else {
-			if (xfer(fd, 0, buf, first + at, len))
-				return 2;
+			if (xfer(fd, 0, buf, first + at, len)) {
+				if (!gate)
+					return 2;
+				failed++;
+				continue;
+			}
 			reads++;
 			for (i = 0; i < len; i++) {
-				if (!gen[at + i])
+				if (!gen[at + i] || unk[at + i])
 					continue;
 				checked++;
 				if (!same((uint64_t *)(buf + i * BLK), seed,
@@ -221,9 +251,11 @@ static int job(const char *dev, uint64_t seed, uint64_t first, uint64_t n,
 			}
 		}
 	}
+	if (gate)
+		wait_gate(id);
 	/* final pass over everything written */
 	for (b = 0; b < n; b++) {
-		if (!gen[b])
+		if (!gen[b] || unk[b])
 			continue;
 		if (xfer(fd, 0, buf, first + b, 1))
 			return 2;
@@ -232,9 +264,10 @@ static int job(const char *dev, uint64_t seed, uint64_t first, uint64_t n,
 			bad++;
 	}
 	close(fd);
-	printf("job %d reads %llu writes %llu checked %llu bad %llu\n", id,
-	       (unsigned long long)reads, (unsigned long long)writes,
-	       (unsigned long long)checked, (unsigned long long)bad);
+	printf("job %d reads %llu writes %llu failed %llu checked %llu bad %llu\n",
+	       id, (unsigned long long)reads, (unsigned long long)writes,
+	       (unsigned long long)failed, (unsigned long long)checked,
+	       (unsigned long long)bad);
 	return bad ? 1 : 0;
 }
 
@@ -271,7 +304,7 @@ static int random_mode(const char *dev, uint64_t seed, int jobs, uint64_t ops,
 		if (st > worst)
 			worst = st;
 	}
-	printf("random: %s\n", worst == 0 ? "all good" : worst == 1 ? "MISMATCH" : "I/O ERROR");
+	printf("%s: %s\n", gate ? "faulty" : "random", worst == 0 ? "all good" : worst == 1 ? "MISMATCH" : "I/O ERROR");
 	return worst;
 }
 
@@ -301,7 +334,8 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: blkverify write|verify DEV SEED [START COUNT] [--fsync]\n"
 			"       blkverify zero DEV START COUNT\n"
-			"       blkverify random DEV SEED JOBS OPS [MAXBLOCKS]\n");
+			"       blkverify random DEV SEED JOBS OPS [MAXBLOCKS]\n"
+			"       blkverify faulty DEV SEED JOBS OPS MAXBLOCKS GATE\n");
 	exit(2);
 }
 
@@ -326,6 +360,11 @@ int main(int argc, char **argv)
 		uint64_t count = argc > 5 ? strtoull(argv[5], NULL, 0) : 0;
 
 		return seq(argv[2], argv[1][0] == 'w', seed, start, count, do_fsync);
+	}
+	if (!strcmp(argv[1], "faulty") && argc == 8) {
+		gate = argv[7];
+		return random_mode(argv[2], seed, atoi(argv[4]),
+				   strtoull(argv[5], NULL, 0), atoi(argv[6]));
 	}
 	if (!strcmp(argv[1], "random") && argc >= 6)
 		return random_mode(argv[2], seed, atoi(argv[4]),
