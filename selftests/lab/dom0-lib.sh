@@ -283,7 +283,7 @@ transfer_ok() {
 _selected() {
 	local p
 	[ -z "$XENPV_ONLY" ] && return 0
-	for p in ${XENPV_ONLY//,/ }; do
+	for p in ${XENPV_ONLY//[,:]/ }; do
 		case $1 in "$p"-*) return 0 ;; esac
 	done
 	return 1

@@ -212,7 +212,8 @@ run | demo)
 		--guest-kernel) GUEST_KERNEL=$2; shift ;;
 		--timeout) tmo=$2; shift ;;
 		--no-build) build=0 ;;
-		--arg) extra_args="$extra_args xenpv.$2"; shift ;;
+		# QEMU splits -initrd at commas: lists travel with colons
+		--arg) extra_args="$extra_args xenpv.${2//,/:}"; shift ;;
 		--dkms-modules)
 			export XENPV_MODULES_DIR=$XENPV_OUT/dkms/modules
 			[ -n "$(ls "$XENPV_MODULES_DIR"/*.ko 2>/dev/null)" ] ||
