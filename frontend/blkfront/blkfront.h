@@ -19,6 +19,7 @@
 #ifndef XENPV_BLKFRONT_H
 #define XENPV_BLKFRONT_H
 
+#include <linux/bio.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/list.h>
@@ -131,6 +132,16 @@ struct xbf_info {
 
 	unsigned long reconnects;
 	unsigned long bad_responses;
+	unsigned long resplit;		/* requests handed back as bios */
+
+	/*
+	 * Requests built under an older connection's limits that the new
+	 * backend cannot take in one entry: their bios go round the block
+	 * layer again, which splits them to the current limits.
+	 */
+	spinlock_t resplit_lock;
+	struct bio_list resplit_bios;
+	struct work_struct resplit_work;
 
 	struct work_struct broken_work;
 	struct work_struct limits_work;	/* re-apply limits after a refusal */
@@ -158,6 +169,7 @@ blk_status_t xbf_queue_rq(struct blk_mq_hw_ctx *hctx,
 			  const struct blk_mq_queue_data *bd);
 void xbf_commit_rqs(struct blk_mq_hw_ctx *hctx);
 void xbf_complete_rq(struct request *rq);
+void xbf_resplit_work(struct work_struct *work);
 
 /* disk.c */
 int xbf_disk_create(struct xbf_info *info);

@@ -336,6 +336,47 @@ static blk_status_t xbf_issue(struct xbf_ring *r, struct request *rq)
 	return BLK_STS_OK;
 }
 
+/*
+ * A read or write merged under an earlier connection's limits may need
+ * more segments than the backend now takes (one that offers fewer
+ * indirect segments, after a resume or migration).  Hand its bios back to
+ * the block layer, which splits them to the current limits; the request
+ * itself is done.  Flush-sequence requests belong to the flush machinery
+ * and keep their bios: they fail in xbf_build_rw if too large.
+ */
+static bool xbf_resplit(struct xbf_info *info, struct request *rq)
+{
+	unsigned long flags;
+
+	if (req_op(rq) != REQ_OP_READ && req_op(rq) != REQ_OP_WRITE)
+		return false;
+	if (DIV_ROUND_UP(blk_rq_bytes(rq), XEN_PAGE_SIZE) <= info->segs ||
+	    !rq->bio || (rq->rq_flags & RQF_FLUSH_SEQ))
+		return false;
+	spin_lock_irqsave(&info->resplit_lock, flags);
+	blk_steal_bios(&info->resplit_bios, rq);
+	info->resplit++;
+	spin_unlock_irqrestore(&info->resplit_lock, flags);
+	blk_mq_end_request(rq, BLK_STS_OK);
+	schedule_work(&info->resplit_work);
+	return true;
+}
+
+void xbf_resplit_work(struct work_struct *work)
+{
+	struct xbf_info *info = container_of(work, struct xbf_info, resplit_work);
+	struct bio_list bios;
+	unsigned long flags;
+	struct bio *bio;
+
+	spin_lock_irqsave(&info->resplit_lock, flags);
+	bios = info->resplit_bios;
+	bio_list_init(&info->resplit_bios);
+	spin_unlock_irqrestore(&info->resplit_lock, flags);
+	while ((bio = bio_list_pop(&bios)))
+		submit_bio_noacct(bio);
+}
+
 blk_status_t xbf_queue_rq(struct blk_mq_hw_ctx *hctx,
 			  const struct blk_mq_queue_data *bd)
 {
@@ -356,6 +397,9 @@ blk_status_t xbf_queue_rq(struct blk_mq_hw_ctx *hctx,
 	default:
 		return BLK_STS_IOERR;
 	}
+
+	if (xbf_resplit(info, rq))
+		return BLK_STS_OK;
 
 	r = &info->rings[hctx->queue_num % info->nr_rings];
 	spin_lock_irqsave(&r->lock, flags);

@@ -426,6 +426,9 @@ static int xbf_probe(struct xenbus_device *dev,
 		return -ENOMEM;
 	mutex_init(&info->lock);
 	INIT_WORK(&info->broken_work, xbf_broken_work);
+	INIT_WORK(&info->resplit_work, xbf_resplit_work);
+	spin_lock_init(&info->resplit_lock);
+	bio_list_init(&info->resplit_bios);
 	xbf_disk_init(info);
 	info->xbdev = dev;
 	info->vdevice = vdev;
@@ -453,6 +456,8 @@ static void xbf_remove(struct xenbus_device *dev)
 
 	cancel_work_sync(&info->broken_work);
 	cancel_work_sync(&info->limits_work);
+	/* bios handed back meet the dead disk and fail there */
+	flush_work(&info->resplit_work);
 	if (info->gd)
 		dev_info(&dev->dev, "%s removed\n", info->gd->disk_name);
 	xbf_disk_destroy(info);
@@ -505,6 +510,7 @@ XBF_SHOW(flush, "%s", info->flush_op == BLKIF_OP_FLUSH_DISKCACHE ? "flush-cache"
 XBF_SHOW(discard, "%d", info->discard ? 1 : 0);
 XBF_SHOW(reconnects, "%lu", info->reconnects);
 XBF_SHOW(bad_responses, "%lu", info->bad_responses);
+XBF_SHOW(resplit, "%lu", info->resplit);
 
 static struct attribute *xbf_attrs[] = {
 	&dev_attr_connection.attr,
@@ -516,6 +522,7 @@ static struct attribute *xbf_attrs[] = {
 	&dev_attr_discard.attr,
 	&dev_attr_reconnects.attr,
 	&dev_attr_bad_responses.attr,
+	&dev_attr_resplit.attr,
 	NULL,
 };
 
