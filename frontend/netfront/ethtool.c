@@ -15,6 +15,7 @@ static const char xnf_gstrings[][ETH_GSTRING_LEN] = {
 	"tx_errors",
 	"tx_dropped",
 	"connects",
+	"protocol_errors",
 };
 
 #define XNF_NR_GLOBAL		ARRAY_SIZE(xnf_gstrings)
@@ -75,6 +76,7 @@ static void xnf_get_ethtool_stats(struct net_device *dev,
 	*data++ = atomic64_read(&nf->tx_errors);
 	*data++ = atomic64_read(&nf->tx_dropped);
 	*data++ = nf->connects;
+	*data++ = atomic64_read(&nf->protocol_errors);
 	for (i = 0; i < xnf_stat_queues(dev); i++) {
 		xnf_read_qstats(&nf->rx_stats[i], &data[0], &data[1]);
 		xnf_read_qstats(&nf->tx_stats[i], &data[2], &data[3]);
@@ -158,6 +160,21 @@ static ssize_t broken_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(broken);
 
+static ssize_t protocol_errors_show(struct device *d,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&xnf_from_dev(d)->protocol_errors));
+}
+static DEVICE_ATTR_RO(protocol_errors);
+
+static ssize_t bounce_show(struct device *d, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", xnf_from_dev(d)->bounce);
+}
+static DEVICE_ATTR_RO(bounce);
+
 static ssize_t queue_stats_show(struct device *d,
 				struct device_attribute *attr, char *buf)
 {
@@ -182,6 +199,8 @@ static struct attribute *xnf_sysfs_attrs[] = {
 	&dev_attr_backend_features.attr,
 	&dev_attr_connects.attr,
 	&dev_attr_broken.attr,
+	&dev_attr_protocol_errors.attr,
+	&dev_attr_bounce.attr,
 	&dev_attr_queue_stats.attr,
 	NULL,
 };

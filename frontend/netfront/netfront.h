@@ -46,6 +46,7 @@ struct xnf_tx_slot {
 	struct sk_buff *skb;	/* packet this slot belongs to */
 	struct page *page;	/* page granted to the backend */
 	grant_ref_t gref;
+	bool bounce;		/* page is our copy, freed with the slot */
 };
 
 struct xnf_queue {
@@ -70,6 +71,8 @@ struct xnf_queue {
 	u16 tx_next_free[XNF_TX_RING_SIZE];
 	u16 tx_free_head;
 	unsigned int tx_free_count;
+	/* extra-info requests sent whose NULL response is still due */
+	unsigned int tx_nulls_owed;
 	struct xnf_qstats *tx_stats;
 
 	/* RX side, driven by NAPI (and by open before NAPI runs). */
@@ -108,6 +111,8 @@ struct xnf_dev {
 	/* Backend state at the last otherend_changed callback. */
 	enum xenbus_state backend_seen;
 	bool split_evtchn;		/* in use on the current connection */
+	/* Backend not trusted: TX frames go out in zeroed copies. */
+	bool bounce;
 	struct xnf_backend_caps caps;
 
 	/* Protocol violation seen: no more ring traffic until reconnect. */
@@ -123,6 +128,7 @@ struct xnf_dev {
 	atomic64_t tx_errors;
 	atomic64_t tx_dropped;
 	atomic64_t rx_gso_checksum_fixup;
+	atomic64_t protocol_errors;
 	unsigned int connects;
 };
 
@@ -130,6 +136,7 @@ struct xnf_dev {
 extern unsigned int xnf_max_queues;
 extern bool xnf_use_split;
 extern unsigned int xnf_feature_mask;
+extern bool xnf_trusted;
 
 #define XNF_FEAT_SG		BIT(0)
 #define XNF_FEAT_GSO_V4		BIT(1)

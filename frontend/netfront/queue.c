@@ -22,6 +22,7 @@ void xnf_protocol_error(struct xnf_dev *nf, const char *fmt, ...)
 
 	if (test_and_set_bit(0, &nf->broken))
 		return;
+	atomic64_inc(&nf->protocol_errors);
 
 	va_start(args, fmt);
 	vaf.fmt = fmt;

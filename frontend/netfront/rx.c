@@ -46,7 +46,8 @@ void xnf_rx_refill(struct xnf_queue *q)
 		struct page *page;
 		int gref;
 
-		page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+		/* zeroed: the backend may read the whole page it is given */
+		page = alloc_page(GFP_ATOMIC | __GFP_NOWARN | __GFP_ZERO);
 		if (!page)
 			break;
 		gref = gnttab_claim_grant_reference(&q->rx_gref_pool);

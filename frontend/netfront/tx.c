@@ -7,6 +7,11 @@
  * packet has an extra-info slot right behind it.  Every data request has
  * an id from the queue's free list; the id names the slot record that
  * remembers the skb, page and grant until the backend answers.
+ *
+ * For a backend that is not trusted (module parameter or the device's
+ * "trusted" node) the frame is copied into freshly zeroed pages first,
+ * so the grants show nothing but the frame: skb heads share their page
+ * with other slab objects.
  */
 #include <linux/netdevice.h>
 #include <linux/etherdevice.h>
@@ -33,8 +38,10 @@ void xnf_tx_init(struct xnf_queue *q)
 	}
 	q->tx_free_head = 0;
 	q->tx_free_count = XNF_TX_RING_SIZE;
+	q->tx_nulls_owed = 0;
 }
 
+/* The caller checked tx_free_count (xnf_tx_room). */
 static u16 xnf_tx_take_id(struct xnf_queue *q)
 {
 	u16 id = q->tx_free_head;
@@ -90,6 +97,9 @@ struct xnf_tx_build {
 	struct sk_buff *skb;
 	struct xen_netif_tx_request *first;
 	struct xen_netif_tx_request *last;
+	grant_ref_t gref[XEN_NETIF_NR_SLOTS_MIN];	/* claimed up front */
+	unsigned int used;
+	bool bounce;
 };
 
 /* Queue requests for @len bytes at @off in the (compound) page @page. */
@@ -111,7 +121,7 @@ static void xnf_tx_add(struct xnf_tx_build *b, struct page *page,
 		u16 id;
 
 		id = xnf_tx_take_id(q);
-		gref = gnttab_claim_grant_reference(&q->tx_gref_pool);
+		gref = b->gref[b->used++];
 		gnttab_grant_foreign_access_ref(gref, peer,
 						xen_page_to_gfn(page), 1);
 
@@ -119,6 +129,7 @@ static void xnf_tx_add(struct xnf_tx_build *b, struct page *page,
 		slot->skb = b->skb;
 		slot->page = page;
 		slot->gref = gref;
+		slot->bounce = b->bounce;
 		XNF_TX_CB(b->skb)->pending++;
 
 		req = RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt++);
@@ -152,6 +163,7 @@ static void xnf_tx_add(struct xnf_tx_build *b, struct page *page,
 				gso->type = XEN_NETIF_EXTRA_TYPE_GSO;
 				gso->u.gso.size = skb_shinfo(b->skb)->gso_size;
 				gso->u.gso.type = gso_type;
+				q->tx_nulls_owed++;
 			}
 		}
 		b->last = req;
@@ -182,8 +194,33 @@ static void xnf_tx_maybe_wake(struct xnf_queue *q)
 	    netif_running(dev) &&
 	    netif_carrier_ok(dev) &&
 	    RING_FREE_REQUESTS(&q->tx) > XNF_TX_MAX_SLOTS &&
+	    q->tx_free_count >= XEN_NETIF_NR_SLOTS_MIN &&
 	    !test_bit(0, &q->nf->broken))
 		netif_tx_wake_queue(txq);
+}
+
+/*
+ * Copy the frame into zeroed pages, one grant each.  Returns the number
+ * of pages, 0 when short of memory.
+ */
+static unsigned int xnf_tx_bounce(struct sk_buff *skb, struct page **pages)
+{
+	unsigned int n = 0, off, chunk;
+
+	for (off = 0; off < skb->len; off += chunk) {
+		chunk = min_t(unsigned int, skb->len - off, PAGE_SIZE);
+		pages[n] = alloc_page(GFP_ATOMIC | __GFP_NOWARN | __GFP_ZERO);
+		if (!pages[n])
+			goto fail;
+		if (skb_copy_bits(skb, off, page_address(pages[n++]), chunk))
+			goto fail;
+	}
+	return n;
+
+fail:
+	while (n--)
+		__free_page(pages[n]);
+	return 0;
 }
 
 netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -191,10 +228,11 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct xnf_dev *nf = netdev_priv(dev);
 	unsigned int qidx = skb_get_queue_mapping(skb);
 	struct xnf_tx_build b = { .skb = skb };
+	struct page *bpage[XEN_NETIF_NR_SLOTS_MIN];
 	struct netdev_queue *txq;
 	struct xnf_queue *q;
 	unsigned long flags;
-	unsigned int slots, len, i;
+	unsigned int slots, len, i, nr_bounce = 0;
 	int notify;
 
 	if (unlikely(!nf->active || test_bit(0, &nf->broken) ||
@@ -205,6 +243,16 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	if (unlikely(skb->len > XEN_NETIF_MAX_TX_SIZE || !xnf_tx_gso_ok(skb)))
 		goto drop;
+
+	if (READ_ONCE(nf->bounce)) {
+		/* fresh pages from offset 0: no head or slot limit to meet */
+		nr_bounce = xnf_tx_bounce(skb, bpage);
+		if (!nr_bounce)
+			goto drop;
+		slots = nr_bounce;
+		b.bounce = true;
+		goto queue;
+	}
 
 	slots = xnf_tx_data_slots(skb);
 	if (unlikely(slots > XEN_NETIF_NR_SLOTS_MIN)) {
@@ -225,27 +273,40 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (unlikely(slots > XEN_NETIF_NR_SLOTS_MIN))
 		goto drop;
 
+queue:
 	spin_lock_irqsave(&q->tx_lock, flags);
-	if (unlikely(RING_FREE_REQUESTS(&q->tx) < slots + 1)) {
-		/*
-		 * The queue stops well before this; the skb may be our
-		 * copy, so it cannot go back to the stack: drop it.
-		 */
-		netif_tx_stop_queue(txq);
-		spin_unlock_irqrestore(&q->tx_lock, flags);
-		goto drop;
+	if (unlikely(!xnf_tx_room(RING_FREE_REQUESTS(&q->tx), q->tx_free_count,
+				  slots, skb_is_gso(skb) ? 1 : 0)))
+		goto full;
+	for (i = 0; i < slots; i++) {
+		int ref = gnttab_claim_grant_reference(&q->tx_gref_pool);
+
+		if (unlikely(ref < 0)) {
+			while (i--)
+				gnttab_release_grant_reference(&q->tx_gref_pool,
+							       b.gref[i]);
+			goto full;
+		}
+		b.gref[i] = ref;
 	}
 
 	memset(XNF_TX_CB(skb), 0, sizeof(struct xnf_tx_cb));
 	b.q = q;
 	len = skb->len;
-	xnf_tx_add(&b, virt_to_page(skb->data), offset_in_page(skb->data),
-		   skb_headlen(skb));
-	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
-		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+	if (b.bounce) {
+		for (i = 0; i < nr_bounce; i++)
+			xnf_tx_add(&b, bpage[i], 0,
+				   min_t(unsigned int, len - i * PAGE_SIZE,
+					 PAGE_SIZE));
+	} else {
+		xnf_tx_add(&b, virt_to_page(skb->data),
+			   offset_in_page(skb->data), skb_headlen(skb));
+		for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+			const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
 
-		xnf_tx_add(&b, skb_frag_page(frag), skb_frag_off(frag),
-			   skb_frag_size(frag));
+			xnf_tx_add(&b, skb_frag_page(frag), skb_frag_off(frag),
+				   skb_frag_size(frag));
+		}
 	}
 	b.last->flags &= ~XEN_NETTXF_more_data;
 	/* Completions need tx_lock: the skb stays ours until we drop it. */
@@ -256,7 +317,8 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	q->tx_stats->bytes += len;
 	u64_stats_update_end(&q->tx_stats->sync);
 
-	if (RING_FREE_REQUESTS(&q->tx) <= XNF_TX_MAX_SLOTS)
+	if (RING_FREE_REQUESTS(&q->tx) <= XNF_TX_MAX_SLOTS ||
+	    q->tx_free_count < XEN_NETIF_NR_SLOTS_MIN)
 		netif_tx_stop_queue(txq);
 
 	if (!netdev_xmit_more() || netif_xmit_stopped(txq)) {
@@ -269,7 +331,17 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	spin_unlock_irqrestore(&q->tx_lock, flags);
 	return NETDEV_TX_OK;
 
+full:
+	/*
+	 * No ring slot, id or grant left.  The queue stops well before
+	 * this; the skb may be our copy, so it cannot go back to the
+	 * stack: drop it.
+	 */
+	netif_tx_stop_queue(txq);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
 drop:
+	for (i = 0; i < nr_bounce; i++)
+		__free_page(bpage[i]);
 	atomic64_inc(&nf->tx_dropped);
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
@@ -285,9 +357,12 @@ static bool xnf_tx_finish(struct xnf_queue *q, u16 id, bool failed)
 
 	if (likely(gnttab_end_foreign_access_ref(slot->gref))) {
 		gnttab_release_grant_reference(&q->tx_gref_pool, slot->gref);
+		if (slot->bounce)
+			__free_page(slot->page);
 	} else {
 		/* Still mapped: the grant layer frees the page once unmapped. */
-		get_page(slot->page);
+		if (!slot->bounce)
+			get_page(slot->page);
 		gnttab_end_foreign_access(slot->gref, slot->page);
 		ok = false;
 	}
@@ -333,9 +408,18 @@ void xnf_tx_complete(struct xnf_queue *q)
 
 			RING_COPY_RESPONSE(&q->tx, cons, &rsp);
 			v = xnf_tx_rsp_check(q->tx_state, XNF_TX_RING_SIZE,
-					     rsp.id, rsp.status);
-			if (v == XNF_SKIP)
+					     rsp.id, rsp.status, q->tx_nulls_owed);
+			if (v == XNF_SKIP) {
+				q->tx_nulls_owed--;
 				continue;
+			}
+			if (unlikely(v == XNF_BAD && rsp.status == XEN_NETIF_RSP_NULL)) {
+				q->tx.rsp_cons = cons;
+				xnf_protocol_error(nf,
+						   "%s: TX NULL response (id %u) with no extra-info request outstanding",
+						   q->name, rsp.id);
+				return;
+			}
 			if (unlikely(v == XNF_BAD)) {
 				q->tx.rsp_cons = cons;
 				xnf_protocol_error(nf,
@@ -373,7 +457,9 @@ void xnf_tx_release_all(struct xnf_queue *q)
 
 		if (q->tx_state[id] != XNF_TX_SLOT_BUSY || !skb)
 			continue;
-		get_page(slot->page);
+		/* a bounce page is ours: the grant layer takes it over */
+		if (!slot->bounce)
+			get_page(slot->page);
 		gnttab_end_foreign_access(slot->gref, slot->page);
 		slot->skb = NULL;
 		slot->page = NULL;

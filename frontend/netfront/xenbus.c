@@ -35,6 +35,11 @@ module_param_named(feature_mask, xnf_feature_mask, uint, 0644);
 MODULE_PARM_DESC(feature_mask,
 		 "Backend features to use: 1 sg, 2 gso-tcpv4, 4 gso-tcpv6, 8 ipv6-csum, 16 split event channels, 32 multi-queue (default 63)");
 
+bool xnf_trusted = true;
+module_param_named(trusted, xnf_trusted, bool, 0644);
+MODULE_PARM_DESC(trusted,
+		 "Trust backends with our memory (default 1); 0: copy every TX frame into zeroed pages of its own, as for a device whose xenstore node \"trusted\" is 0 (read at connect)");
+
 #define XNF_CLOSE_TIMEOUT_MS	5000
 
 static unsigned int xnf_queue_limit(void)
@@ -194,6 +199,8 @@ static int xnf_connect(struct xnf_dev *nf)
 	nr = xnf_pick_queues(nf->caps.max_queues, xnf_queue_limit());
 	nr = min(nr, dev->num_tx_queues);
 	nf->split_evtchn = nf->caps.split_evtchn && xnf_use_split;
+	nf->bounce = !xnf_trusted ||
+		     !xenbus_read_unsigned(xbdev->nodename, "trusted", 1);
 	clear_bit(0, &nf->broken);
 
 	err = xnf_queues_create(nf, nr);
@@ -219,10 +226,11 @@ static int xnf_connect(struct xnf_dev *nf)
 	nf->connects++;
 	rtnl_unlock();
 
-	netdev_info(dev, "%s: %u queue(s), %s event channels, sg %s, gso v4 %s v6 %s\n",
+	netdev_info(dev, "%s: %u queue(s), %s event channels, sg %s, gso v4 %s v6 %s%s\n",
 		    xbdev->nodename, nr, nf->split_evtchn ? "split" : "shared",
 		    nf->caps.sg ? "on" : "off", nf->caps.gso_v4 ? "on" : "off",
-		    nf->caps.gso_v6 ? "on" : "off");
+		    nf->caps.gso_v6 ? "on" : "off",
+		    nf->bounce ? ", backend untrusted: TX bounced" : "");
 	return 0;
 }
 

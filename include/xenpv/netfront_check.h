@@ -44,17 +44,20 @@ static inline bool xnf_rsp_prod_ok(u32 rsp_prod, u32 rsp_cons, u32 req_prod)
 }
 
 /*
- * A TX response: a NULL status fills the slot used by an extra-info
- * request and carries no id.  Otherwise the id must name a request we
- * have in flight (@slot_state[id] is BUSY) and the status must be one the
- * protocol defines.
+ * A TX response.  A NULL status fills a ring slot that carried an
+ * extra-info request; it has no id and is valid only while such slots
+ * are unanswered (@nulls_owed, the extra slots sent minus the NULL
+ * responses seen).  Anywhere else it would leave a data request, its id
+ * and grant, unanswered for good.  Otherwise the id must name a request
+ * we have in flight (@slot_state[id] is BUSY) and the status must be one
+ * the protocol defines.
  */
 static inline enum xnf_verdict xnf_tx_rsp_check(const u8 *slot_state,
 						u32 ring_size, u16 id,
-						s16 status)
+						s16 status, u32 nulls_owed)
 {
 	if (status == XNF_RSP_NULL)
-		return XNF_SKIP;
+		return nulls_owed ? XNF_SKIP : XNF_BAD;
 	if (id >= ring_size || slot_state[id] != XNF_TX_SLOT_BUSY)
 		return XNF_BAD;
 	if (status == XNF_RSP_OKAY)
@@ -62,6 +65,17 @@ static inline enum xnf_verdict xnf_tx_rsp_check(const u8 *slot_state,
 	if (status == XNF_RSP_ERROR || status == XNF_RSP_DROPPED)
 		return XNF_DROP;
 	return XNF_BAD;
+}
+
+/*
+ * Room in the TX ring for a packet of @data_slots data requests plus
+ * @extra_slots extra-info requests: ring slots and free request ids.
+ */
+static inline bool xnf_tx_room(u32 free_slots, u32 free_ids,
+			       u32 data_slots, u32 extra_slots)
+{
+	return free_slots >= data_slots + extra_slots &&
+	       free_ids >= data_slots;
 }
 
 /*

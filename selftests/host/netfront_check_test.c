@@ -8,9 +8,13 @@
 #include "tap.h"
 
 #define t(cond, desc) TAP_OK(cond, "%s", desc)
-#define TX(id, st) xnf_tx_rsp_check(st_tab, 256, id, st)
+#define TX(id, st) xnf_tx_rsp_check(st_tab, 256, id, st, 0)
+#define TXN(id, st, owed) xnf_tx_rsp_check(st_tab, 256, id, st, owed)
 #define EXTRA(ty, sz, gt) xnf_rx_extra_check(ty, sz, gt)
 #define GSO XNF_EXTRA_TYPE_GSO
+
+/* a backend setting more_data on the whole ring */
+#define XNF_RX_ATTACK_SLOTS 256
 
 int main(void)
 {
@@ -35,7 +39,18 @@ int main(void)
 	t(TX(6, XNF_RSP_OKAY) == XNF_BAD, "tx: id not in flight is bad");
 	t(TX(256, XNF_RSP_OKAY) == XNF_BAD, "tx: id == ring size is bad");
 	t(TX(0xffff, XNF_RSP_OKAY) == XNF_BAD, "tx: id 0xffff is bad");
-	t(TX(0xffff, XNF_RSP_NULL) == XNF_SKIP, "tx: NULL status skipped whatever the id");
+	t(TXN(0xffff, XNF_RSP_NULL, 1) == XNF_SKIP, "tx: NULL status fills an extra-info slot, whatever the id");
+	t(TXN(0, XNF_RSP_NULL, 2) == XNF_SKIP, "tx: NULL status with two extra slots owed");
+	t(TX(5, XNF_RSP_NULL) == XNF_BAD, "tx: NULL status answering a data slot (no extra owed) is bad");
+	t(TX(0xffff, XNF_RSP_NULL) == XNF_BAD, "tx: NULL status with no extra slot sent is bad");
+	t(TXN(5, XNF_RSP_OKAY, 1) == XNF_OK, "tx: data response while an extra slot is owed");
+
+	/* TX room: ring slots and free ids both bound a packet */
+	t(xnf_tx_room(256, 256, 18, 1), "tx room: empty ring");
+	t(xnf_tx_room(19, 18, 18, 1), "tx room: exactly enough");
+	t(!xnf_tx_room(18, 18, 18, 1), "tx room: one ring slot short (extra slot)");
+	t(!xnf_tx_room(256, 17, 18, 0), "tx room: ids short though the ring is empty");
+	t(!xnf_tx_room(256, 0, 1, 0), "tx room: no id left");
 	t(TX(5, XNF_RSP_ERROR) == XNF_DROP, "tx: error status counted as drop");
 	t(TX(5, XNF_RSP_DROPPED) == XNF_DROP, "tx: dropped status counted as drop");
 	t(TX(5, 7) == XNF_BAD, "tx: undefined status is bad");
@@ -57,6 +72,15 @@ int main(void)
 	t(xnf_rx_frame_ok(17, 18, 65535), "rx: 17-slot 64K frame fine");
 	t(!xnf_rx_frame_ok(19, 18, 1000), "rx: too many slots refused");
 	t(!xnf_rx_frame_ok(3, 18, 0x20000), "rx: overlong frame refused");
+
+	/* corrupted RX ring, as netbadback and a bad backend write it */
+	t(!xnf_rsp_prod_ok(1000 + 256, 0, 256), "rx attack: rsp_prod far ahead of requests");
+	t(xnf_rx_rsp_check(0x7777, 60, 0, 3, 4096) == XNF_BAD, "rx attack: id never requested");
+	t(xnf_rx_rsp_check(3, 4096, 1, 3, 4096) == XNF_BAD, "rx attack: offset+size one past the page");
+	t(xnf_rx_rsp_check(3, 1, 0xffff, 3, 4096) == XNF_BAD, "rx attack: offset 0xffff");
+	t(xnf_rx_rsp_check(3, 0x7fff, 0xffff, 3, 4096) == XNF_BAD, "rx attack: offset and size at maximum");
+	t(xnf_rx_extra_check(0xff, 0, 0) == XNF_BAD, "rx attack: extra type 0xff");
+	t(!xnf_rx_frame_ok(XNF_RX_ATTACK_SLOTS, 18, 100), "rx attack: more_data on every slot");
 
 	/* extra info */
 	t(EXTRA(GSO, 1448, XNF_GSO_TYPE_TCPV4) == XNF_OK, "extra: gso v4");

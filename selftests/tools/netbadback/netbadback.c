@@ -23,6 +23,23 @@
  *                                   the same slot before it read ours)
  *   netbadback DOMID GREF dupid     re-publish the last response (an id
  *                                   no longer in flight)
+ *   netbadback DOMID GREF nullrsp [SECS]
+ *                                   as badid, but the response has NULL
+ *                                   status (what fills an extra-info
+ *                                   slot) where a data request waits
+ *
+ *   netbadback DOMID GREF txpeek SECS
+ *                                   read what the guest grants with its
+ *                                   TX requests: keep the guest from being
+ *                                   told of TX responses (rsp_event far
+ *                                   ahead), so a request's grant stays
+ *                                   live until its next transmit; map each
+ *                                   new request's page read-only and count
+ *                                   the non-zero bytes outside its data
+ *   netbadback DOMID GREF rxpeek    GREF is the RX ring: map the pages of
+ *                                   the last 32 posted RX buffers (far
+ *                                   from being filled) and count non-zero
+ *                                   bytes; a fresh buffer should be zeros
  *
  * Prints key=value pairs; exit 0 when the ring was mapped and written
  * (for badid SECS: and a response was published).
@@ -44,6 +61,9 @@ typedef uint32_t grant_ref_t;
 
 #define PAGE_SZ		4096u
 #define TX_RING_SZ	256u
+#define RX_RING_SZ	256u
+#define TXF_MORE_DATA	4u	/* XEN_NETTXF_more_data */
+#define TXF_EXTRA_INFO	8u	/* XEN_NETTXF_extra_info */
 
 /* The guest and the real backend write the ring at the same time. */
 #define RD(x)		__atomic_load_n(&(x), __ATOMIC_SEQ_CST)
@@ -64,6 +84,19 @@ struct tx_sring {
 		} rsp;
 		uint8_t raw[12];
 	} ring[TX_RING_SZ];
+};
+
+/* The netif RX shared ring: the same header, then 8-byte slots. */
+struct rx_sring {
+	uint32_t req_prod, req_event, rsp_prod, rsp_event;
+	uint8_t pad[48];
+	union {
+		struct {
+			uint16_t id, pad;
+			uint32_t gref;
+		} req;
+		uint8_t raw[8];
+	} ring[RX_RING_SZ];
 };
 
 static void die(const char *what)
@@ -93,6 +126,18 @@ static void publish_badid(struct tx_sring *s, uint32_t p)
 	s->ring[p % TX_RING_SZ].rsp.status = 0;
 	__sync_synchronize();
 	/* never move rsp_prod back past what the real backend published */
+	__atomic_compare_exchange_n(&s->rsp_prod, &want, p + 1, 0,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/* nullrsp: a NULL-status response in slot p, no extra-info slot sent. */
+static void publish_null(struct tx_sring *s, uint32_t p)
+{
+	uint32_t want = p;
+
+	s->ring[p % TX_RING_SZ].rsp.id = 0;
+	s->ring[p % TX_RING_SZ].rsp.status = 1;	/* NETIF_RSP_NULL */
+	__sync_synchronize();
 	__atomic_compare_exchange_n(&s->rsp_prod, &want, p + 1, 0,
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
@@ -135,6 +180,114 @@ static unsigned long hold(struct tx_sring *s, unsigned long secs,
 	return n;
 }
 
+/*
+ * Map grant @gref of @domid read-only and count the non-zero bytes
+ * outside [@from, @to).  -1 when the grant cannot be mapped (the guest
+ * ended it meanwhile).
+ */
+static long peek_grant(int fd, uint32_t domid, uint32_t gref,
+		       unsigned int from, unsigned int to)
+{
+	struct ioctl_gntdev_map_grant_ref map;
+	struct ioctl_gntdev_unmap_grant_ref unmap;
+	const uint8_t *p;
+	long n = 0;
+	unsigned int i;
+
+	memset(&map, 0, sizeof(map));
+	map.count = 1;
+	map.refs[0].domid = domid;
+	map.refs[0].ref = gref;
+	if (ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, &map) < 0)
+		return -1;
+	/* PROT_READ only: gntdev maps the grant read-only */
+	p = mmap(NULL, PAGE_SZ, PROT_READ, MAP_SHARED, fd, map.index);
+	if (p == MAP_FAILED) {
+		n = -1;
+	} else {
+		for (i = 0; i < PAGE_SZ; i++)
+			if ((i < from || i >= to) && p[i])
+				n++;
+		munmap((void *)p, PAGE_SZ);
+	}
+	memset(&unmap, 0, sizeof(unmap));
+	unmap.index = map.index;
+	unmap.count = 1;
+	ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap);
+	return n;
+}
+
+static void txpeek(int fd, struct tx_sring *s, uint32_t domid,
+		   unsigned long secs)
+{
+	unsigned long samples = 0, leaky = 0, unmapped = 0, worst = 0;
+	time_t end = time(NULL) + secs;
+	uint32_t seen = RD(s->req_prod), r;
+
+	while (time(NULL) < end) {
+		/* the guest re-arms rsp_event whenever it reaps: undo it */
+		r = RD(s->rsp_prod) + 1000;
+		if (RD(s->rsp_event) != r)
+			WR(s->rsp_event, r);
+		r = RD(s->req_prod);
+		if (r != seen) {
+			uint32_t gref, off, size, flags;
+			long n;
+
+			seen = r;
+			gref = RD(s->ring[(r - 1) % TX_RING_SZ].req.gref);
+			off = RD(s->ring[(r - 1) % TX_RING_SZ].req.offset);
+			size = RD(s->ring[(r - 1) % TX_RING_SZ].req.size);
+			flags = RD(s->ring[(r - 1) % TX_RING_SZ].req.flags);
+			/* one-slot frames only: no extra slot, no more data */
+			if ((flags & (TXF_EXTRA_INFO | TXF_MORE_DATA)) || off >= PAGE_SZ)
+				continue;
+			if (size > PAGE_SZ - off)
+				size = PAGE_SZ - off;
+			n = peek_grant(fd, domid, gref, off, off + size);
+			if (n < 0) {
+				unmapped++;
+				continue;
+			}
+			samples++;
+			if (n) {
+				leaky++;
+				if ((unsigned long)n > worst)
+					worst = n;
+			}
+		}
+		usleep(20);
+	}
+	/* let the guest hear of responses again */
+	WR(s->rsp_event, RD(s->rsp_prod) + 1);
+	printf("samples=%lu leaky=%lu worst=%lu unmapped=%lu\n", samples,
+	       leaky, worst, unmapped);
+}
+
+static void rxpeek(int fd, struct rx_sring *s, uint32_t domid)
+{
+	unsigned long samples = 0, dirty = 0, worst = 0;
+	uint32_t prod = RD(s->req_prod), i;
+	long n;
+
+	for (i = prod - 32; i != prod; i++) {
+		/* only buffers the backend is far from filling */
+		if ((int32_t)(i - RD(s->rsp_prod)) < 64)
+			continue;
+		n = peek_grant(fd, domid, RD(s->ring[i % RX_RING_SZ].req.gref),
+			       0, 0);
+		if (n < 0)
+			continue;
+		samples++;
+		if (n) {
+			dirty++;
+			if ((unsigned long)n > worst)
+				worst = n;
+		}
+	}
+	printf("samples=%lu dirty=%lu worst=%lu\n", samples, dirty, worst);
+}
+
 int main(int argc, char **argv)
 {
 	struct {
@@ -148,7 +301,7 @@ int main(int argc, char **argv)
 
 	if (argc != 4 && argc != 5) {
 		fprintf(stderr, "usage: netbadback DOMID GREF %s\n",
-			"show|rspprod [SECS]|badid [SECS]|dupid");
+			"show|rspprod [SECS]|badid [SECS]|nullrsp [SECS]|dupid|txpeek SECS|rxpeek");
 		return 2;
 	}
 
@@ -170,7 +323,12 @@ int main(int argc, char **argv)
 	printf("req_prod=%u rsp_prod=%u req_event=%u rsp_event=%u\n",
 	       RD(s->req_prod), prod, RD(s->req_event), RD(s->rsp_event));
 
-	if (!strcmp(argv[3], "rspprod")) {
+	if (!strcmp(argv[3], "txpeek") && argc == 5) {
+		txpeek(fd, s, op.map.refs[0].domid,
+		       strtoul(argv[4], NULL, 0));
+	} else if (!strcmp(argv[3], "rxpeek")) {
+		rxpeek(fd, (struct rx_sring *)s, op.map.refs[0].domid);
+	} else if (!strcmp(argv[3], "rspprod")) {
 		rspprod_ahead(s, prod);
 		if (argc == 5)
 			hold(s, strtoul(argv[4], NULL, 0), rspprod_undone,
@@ -182,6 +340,14 @@ int main(int argc, char **argv)
 				rc = 1;
 		} else {
 			publish_badid(s, prod);
+		}
+	} else if (!strcmp(argv[3], "nullrsp")) {
+		if (argc == 5) {
+			if (!hold(s, strtoul(argv[4], NULL, 0), badid_due,
+				  publish_null, "published"))
+				rc = 1;
+		} else {
+			publish_null(s, prod);
 		}
 	} else if (!strcmp(argv[3], "dupid")) {
 		slot = prod % TX_RING_SZ;
