@@ -52,6 +52,7 @@ irq_count() {
 phase_is() { [ "$(xenstore-read "$fe/nh-phase" 2>/dev/null)" = "$1" ]; }
 
 # storm_case NAME ENV "IRQ-SUFFIX..." "COUNTER...": the hostile frontend
+# (IRQ-SUFFIX "." for the shared port's line)
 # notifies its port(s) for 4 s while g2 sends to dom0.
 storm_case() {
 	local name=$1 env=$2 sfx=$3 ctr=$4 s out n i c0 c1 v0 v1 tpid tf=/run/xenpv/storm.tcp
@@ -63,14 +64,14 @@ storm_case() {
 		return
 	fi
 	c0=""; v0=""
-	for s in $sfx; do c0="$c0 $(irq_count "$vif-q0$s")"; done
+	for s in $sfx; do c0="$c0 $(irq_count "$vif-q0${s#.}")"; done
 	for s in $ctr; do v0="$v0 $(vif_stat "$vif" "$s")"; done
 	og_port=$((og_port + 1))
 	( other_guest_tcp g2 $og_port >$tf 2>&1; echo "rc=$?" >>$tf ) &
 	tpid=$!
 	wait_for 30 phase_is hold
 	c1=""; v1=""
-	for s in $sfx; do c1="$c1 $(irq_count "$vif-q0$s")"; done
+	for s in $sfx; do c1="$c1 $(irq_count "$vif-q0${s#.}")"; done
 	for s in $ctr; do v1="$v1 $(vif_stat "$vif" "$s")"; done
 	wait $tpid
 	wait_for 30 phase_is done
@@ -80,9 +81,10 @@ storm_case() {
 	diag "$name: notifies=$n irq$sfx:$c0 ->$c1 spurious $ctr:$v0 ->$v1"
 	set -- $c1
 	for i in $c0; do
-		# the late EOI backs off to a second: a few dozen at most
-		if [ "$i" -ge 0 ] && [ $(($1 - i)) -lt 100 ] &&
-		   [ $((($1 - i) * 20)) -lt "${n:-0}" ]; then
+		# a spurious event in a row has its EOI delayed by a jiffy or
+		# more (6.1 restarts the backoff after each delayed EOI): few
+		# of the notifications become interrupts
+		if [ "$i" -ge 0 ] && [ $((($1 - i) * 20)) -lt "${n:-0}" ]; then
 			ok "$name: dom0 interrupts bounded ($(($1 - i)) for $n notifications)"
 		else
 			not_ok "$name: dom0 interrupts bounded ($i -> $1 for ${n:-?} notifications)"
@@ -108,18 +110,18 @@ storm_case() {
 	check "$name: no guest page left mapped" wait_for 10 mapped_zero
 }
 
-storm_case storm-single "" "" tx_spurious_events
+storm_case storm-single "" . tx_spurious_events
 # split, with the one TX frame held back by a zero rate: the TX ring has
 # unconsumed requests during the whole storm
 xenstore-write "$be/rate" "0,50000"
 storm_case storm-split NH_EVTCHN=split "-tx -rx" "tx_spurious_events rx_spurious_events"
 xenstore-rm "$be/rate"
-storm_case storm-sameport NH_EVTCHN=same "" tx_spurious_events
+storm_case storm-sameport NH_EVTCHN=same . tx_spurious_events
 
 # No feature-rx-notify, no RX buffer ever: dom0 sends to it for 8 s;
 # frames expire after rx_drain_timeout_msecs (2 s) instead of piling up.
 xenstore-rm "$fe/nh-phase" 2>/dev/null
-gexec h1 "NH_RXNOTIFY=0 $NH 1 hold 16 >/run/hold.out 2>&1 &" >/dev/null
+gexec h1 "NH_RXNOTIFY=0 $NH 1 hold 30 >/run/hold.out 2>&1 &" >/dev/null
 wait_for 40 phase_is hold
 d0=$(vif_stat "$vif" rx_drain_drops)
 l0=$(count_dmesg "$vif: queue 0: .* found no RX buffer within")
@@ -147,7 +149,7 @@ if [ "$((l1 - l0))" -ge 1 ]; then
 else
 	not_ok "nonotify: drain drops logged"
 fi
-wait_for 30 phase_is done
+wait_for 45 phase_is done
 wait_for 20 be_state_is "$id" 1 6
 is "nonotify: backend closed" "$(field closed "$(gexec h1 'cat /run/hold.out')")" 1
 after_case nonotify
