@@ -46,6 +46,7 @@
 
 extern unsigned int nb_max_queues;
 extern unsigned int nb_rx_stall_msecs;
+extern unsigned int nb_rx_drain_msecs;
 extern bool nb_split_evtchn;
 extern bool nb_tx_zerocopy;
 extern unsigned int nb_tx_map_min;
@@ -133,6 +134,9 @@ struct nb_qstats {
 	unsigned long tx_credit_waits;
 	unsigned long rx_stall_drops;
 	unsigned long rx_slot_errors;
+	unsigned long rx_drain_drops;	/* expired while waiting for buffers */
+	unsigned long tx_spurious_events; /* TX or shared port: nothing new */
+	unsigned long rx_spurious_events; /* RX port: nothing new */
 };
 
 struct nb_queue {
@@ -143,6 +147,7 @@ struct nb_queue {
 	/* guest transmit ring: frames into dom0, NAPI context */
 	struct xen_netif_tx_back_ring tx;
 	int tx_irq;
+	RING_IDX tx_seen;		/* TX req_prod the last event showed */
 	char tx_irq_name[IFNAMSIZ + 12];
 	struct napi_struct napi;
 	bool napi_added;
@@ -159,6 +164,7 @@ struct nb_queue {
 	/* guest receive ring: frames from dom0, kthread context */
 	struct xen_netif_rx_back_ring rx;
 	int rx_irq;
+	RING_IDX rx_seen;		/* RX req_prod the last event showed */
 	char rx_irq_name[IFNAMSIZ + 12];
 	struct sk_buff_head rx_queue;
 	struct task_struct *rx_task;
@@ -201,6 +207,7 @@ struct nb_vif {
 
 	unsigned long disabled;		/* bit 0: ring untrusted */
 	unsigned long stall_timeout;	/* jiffies, 0: never */
+	unsigned long drain_timeout;	/* jiffies, 0: never */
 
 	struct nb_acct *acct;
 	struct xenbus_watch rate_watch;

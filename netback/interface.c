@@ -34,6 +34,9 @@ static const struct nb_stat_desc nb_stat_table[] = {
 	NB_STAT(tx_credit_waits),
 	NB_STAT(rx_stall_drops),
 	NB_STAT(rx_slot_errors),
+	NB_STAT(rx_drain_drops),
+	NB_STAT(tx_spurious_events),
+	NB_STAT(rx_spurious_events),
 };
 
 /* Appended after the table: gauges, not counters. */
@@ -190,6 +193,28 @@ static ssize_t rings_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(rings);
 
+/* Per queue: events that brought nothing new (late EOI backed off). */
+static ssize_t spurious_events_show(struct device *d,
+				    struct device_attribute *attr, char *buf)
+{
+	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+	unsigned int i, n;
+	int len = 0;
+
+	rcu_read_lock();
+	n = READ_ONCE(vif->nr_active);
+	for (i = 0; i < n; i++) {
+		struct nb_queue *q = vif->queues[i];
+
+		len += sysfs_emit_at(buf, len, "q%u tx %lu rx %lu\n", i,
+				     READ_ONCE(q->st.tx_spurious_events),
+				     READ_ONCE(q->st.rx_spurious_events));
+	}
+	rcu_read_unlock();
+	return len;
+}
+static DEVICE_ATTR_RO(spurious_events);
+
 static struct attribute *nb_attrs[] = {
 	&dev_attr_tx_mapped_pages.attr,
 	&dev_attr_tx_mapped_pages_max.attr,
@@ -197,6 +222,7 @@ static struct attribute *nb_attrs[] = {
 	&dev_attr_disabled.attr,
 	&dev_attr_queues.attr,
 	&dev_attr_rings.attr,
+	&dev_attr_spurious_events.attr,
 	NULL,
 };
 
@@ -383,18 +409,41 @@ void nb_vif_destroy(struct nb_vif *vif)
 
 /* ---- event channels ---- */
 
+/*
+ * An event is worth acting on only when the guest's request producer moved
+ * forward since the last event on that ring.  Anything else (a guest
+ * notifying in a loop, or moving its producer back and forth) is reported
+ * as spurious, so that the late EOI backs off and such a guest costs dom0
+ * little.  A producer pushed past the ring is new once: the ring code then
+ * finds it and disables the vif.
+ */
+static bool nb_evt_moved(RING_IDX prod, RING_IDX *seen)
+{
+	if ((s32)(prod - *seen) <= 0)
+		return false;
+	*seen = prod;
+	return true;
+}
+
+static bool nb_tx_evt(struct nb_queue *q)
+{
+	return nb_evt_moved(READ_ONCE(q->tx.sring->req_prod), &q->tx_seen);
+}
+
+static bool nb_rx_evt(struct nb_queue *q)
+{
+	return nb_evt_moved(READ_ONCE(q->rx.sring->req_prod), &q->rx_seen);
+}
+
 static irqreturn_t nb_tx_irq(int irq, void *data)
 {
 	struct nb_queue *q = data;
 
-	if (nb_vif_is_disabled(q->vif)) {
-		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
-		return IRQ_HANDLED;
-	}
-	if (RING_HAS_UNCONSUMED_REQUESTS(&q->tx)) {
+	if (!nb_vif_is_disabled(q->vif) && nb_tx_evt(q)) {
 		napi_schedule(&q->napi);
 		xen_irq_lateeoi(irq, 0);
 	} else {
+		q->st.tx_spurious_events++;
 		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
 	}
 	return IRQ_HANDLED;
@@ -404,28 +453,35 @@ static irqreturn_t nb_rx_irq(int irq, void *data)
 {
 	struct nb_queue *q = data;
 
-	if (nb_vif_is_disabled(q->vif)) {
+	if (!nb_vif_is_disabled(q->vif) && nb_rx_evt(q)) {
+		nb_rx_kick(q);
+		xen_irq_lateeoi(irq, 0);
+	} else {
+		q->st.rx_spurious_events++;
 		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
-		return IRQ_HANDLED;
 	}
-	/* RX requests arrive in bulk; never report them as spurious */
-	nb_rx_kick(q);
-	xen_irq_lateeoi(irq, 0);
 	return IRQ_HANDLED;
 }
 
 static irqreturn_t nb_both_irq(int irq, void *data)
 {
 	struct nb_queue *q = data;
+	bool tx, rx;
 
 	if (nb_vif_is_disabled(q->vif)) {
+		q->st.tx_spurious_events++;
 		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
 		return IRQ_HANDLED;
 	}
-	if (RING_HAS_UNCONSUMED_REQUESTS(&q->tx))
+	tx = nb_tx_evt(q);
+	rx = nb_rx_evt(q);
+	if (tx)
 		napi_schedule(&q->napi);
-	nb_rx_kick(q);
-	xen_irq_lateeoi(irq, 0);
+	if (rx)
+		nb_rx_kick(q);
+	if (!tx && !rx)
+		q->st.tx_spurious_events++;
+	xen_irq_lateeoi(irq, tx || rx ? 0 : XEN_EOI_FLAG_SPURIOUS);
 	return IRQ_HANDLED;
 }
 
@@ -529,6 +585,7 @@ static int nb_queue_setup(struct nb_vif *vif, struct nb_queue *q,
 	tx_sring = (struct xen_netif_tx_sring *)addr;
 	BACK_RING_ATTACH(&q->tx, tx_sring, READ_ONCE(tx_sring->rsp_prod),
 			 XEN_PAGE_SIZE);
+	q->tx_seen = q->tx.req_cons;
 
 	gref = rx_ref;
 	err = xenbus_map_ring_valloc(xdev, &gref, 1, &addr);
@@ -537,6 +594,7 @@ static int nb_queue_setup(struct nb_vif *vif, struct nb_queue *q,
 	rx_sring = (struct xen_netif_rx_sring *)addr;
 	BACK_RING_ATTACH(&q->rx, rx_sring, READ_ONCE(rx_sring->rsp_prod),
 			 XEN_PAGE_SIZE);
+	q->rx_seen = q->rx.req_cons;
 
 	if (nb_max_mapped_pages && nb_tx_zerocopy) {
 		q->pool = nb_mpool_create(q, vif->acct,

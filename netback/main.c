@@ -24,6 +24,11 @@ module_param_named(rx_stall_timeout_msecs, nb_rx_stall_msecs, uint, 0644);
 MODULE_PARM_DESC(rx_stall_timeout_msecs,
 		 "A guest that posts no RX buffer for this long while frames wait loses its carrier and the frames (ms, applied at connect)");
 
+unsigned int nb_rx_drain_msecs = 10000;
+module_param_named(rx_drain_timeout_msecs, nb_rx_drain_msecs, uint, 0644);
+MODULE_PARM_DESC(rx_drain_timeout_msecs,
+		 "Frames wait at most this long for a guest that has no stall detection (no feature-rx-notify, or rx_stall_timeout_msecs=0), then are dropped (0: never)");
+
 bool nb_split_evtchn = true;
 module_param_named(separate_tx_rx_irq, nb_split_evtchn, bool, 0644);
 MODULE_PARM_DESC(separate_tx_rx_irq,

@@ -13,6 +13,13 @@
 
 #include "common.h"
 
+/* What xmit notes in a queued frame (ours while it is queued). */
+struct nb_rx_cb {
+	unsigned long expires;		/* jiffies, with drain_timeout */
+};
+
+#define NB_RX_CB(skb)	((struct nb_rx_cb *)(skb)->cb)
+
 void nb_rx_kick(struct nb_queue *q)
 {
 	WRITE_ONCE(q->rx_event, true);
@@ -67,6 +74,8 @@ netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (skb_orphan_frags_rx(skb, GFP_ATOMIC))
 		goto drop;
 
+	BUILD_BUG_ON(sizeof(struct nb_rx_cb) > sizeof(skb->cb));
+	NB_RX_CB(skb)->expires = jiffies + vif->drain_timeout;
 	/* a stall is measured from the moment a frame starts waiting */
 	if (skb_queue_empty(&q->rx_queue))
 		WRITE_ONCE(q->rx_progress, jiffies);
@@ -298,6 +307,33 @@ static void nb_rx_unstall(struct nb_queue *q)
 		    q->id);
 }
 
+/*
+ * No stall detection for this guest (it does not notify when it posts
+ * buffers): a frame that waited drain_timeout for a buffer is dropped
+ * rather than kept for as long as the guest pleases.
+ */
+static void nb_rx_expire(struct nb_queue *q)
+{
+	struct nb_vif *vif = q->vif;
+	unsigned int n = 0;
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&q->rx_queue)) &&
+	       time_after_eq(jiffies, NB_RX_CB(skb)->expires)) {
+		skb = skb_dequeue(&q->rx_queue);
+		dev_kfree_skb_any(skb);
+		n++;
+	}
+	if (!n)
+		return;
+	q->st.rx_drain_drops += n;
+	q->st.tx_dropped += n;
+	netif_tx_wake_queue(netdev_get_tx_queue(vif->dev, q->id));
+	if (net_ratelimit())
+		netdev_warn(vif->dev, "queue %u: %u frame(s) found no RX buffer within %u ms, dropped\n",
+			    q->id, n, jiffies_to_msecs(vif->drain_timeout));
+}
+
 /* Frames whose copies have run: their memory may go now. */
 static void nb_rx_release(struct sk_buff_head *done)
 {
@@ -363,6 +399,8 @@ static void nb_rx_action(struct nb_queue *q)
 	if (skb_queue_len(&q->rx_queue) < NB_RX_QLEN / 2)
 		netif_tx_wake_queue(netdev_get_tx_queue(vif->dev, q->id));
 
+	if (vif->drain_timeout)
+		nb_rx_expire(q);
 	if (skb_queue_empty(&q->rx_queue))
 		q->rx_progress = jiffies;
 	else if (vif->stall_timeout &&

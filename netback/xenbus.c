@@ -125,6 +125,9 @@ static int nb_read_frontend(struct nb_backend *be)
 	/* without notifications we poll and never call the guest stalled */
 	vif->stall_timeout = vif->rx_notify ?
 		msecs_to_jiffies(nb_rx_stall_msecs) : 0;
+	/* ...but frames still expire, or they would be held for ever */
+	vif->drain_timeout = vif->stall_timeout ? 0 :
+		msecs_to_jiffies(nb_rx_drain_msecs);
 	return 0;
 }
 

@@ -15,6 +15,16 @@
  * frames, reusing ring slots as answers come back), stall SECS (no receive
  * buffers for SECS seconds, then a ring's worth), nokeys junkstate badring
  * (XenBus misbehaviour: the backend must refuse, then close).
+ * gsotype gsodup mcast extra5 (extra-info chains answered per frame),
+ * extra6 (chain longer than there are types: untrusted), gsobig (GSO size
+ * 65535 on a short frame), storm SECS (one valid frame, then the event
+ * channel(s) notified in a tight loop), flap COUNT (Connected -> Closing ->
+ * Connected with frames on the ring), fewqueues (more queues announced
+ * than set up), hold SECS (connected, no receive buffer ever posted).
+ *
+ * Environment: NH_EVTCHN=split (separate TX and RX ports) or same (the
+ * split keys, both naming one port); NH_RXNOTIFY=0 (no feature-rx-notify).
+ * Phases are published in the frontend's nh-phase node for dom0.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -89,7 +99,7 @@ static union txent *tx_ring;
 static uint8_t *data[NDATA];
 static uint32_t gref_tx, gref_rx, gref_data[NDATA];
 static int evfd;
-static unsigned int port;
+static unsigned int port, port_rx;
 static uint32_t req_prod_pvt, rsp_cons;
 static unsigned int n_ok, n_err, n_null, n_other, n_rsp;
 
@@ -197,21 +207,82 @@ static void *grant(unsigned int count, uint32_t *refs)
 	return p;
 }
 
-static void notify(void)
+static void notify_port(unsigned int p)
 {
-	struct ioctl_evtchn_notify n = { .port = port };
+	struct ioctl_evtchn_notify n = { .port = p };
 
 	ioctl(evfd, IOCTL_EVTCHN_NOTIFY, &n);
 }
 
-static void connect_be(void)
+static void notify(void)
+{
+	notify_port(port);
+}
+
+static void notify_rx(void)
+{
+	notify_port(port_rx);
+}
+
+static unsigned int bind_port(void)
 {
 	struct ioctl_evtchn_bind_unbound_port b = { .remote_domain = 0 };
-	char v[64];
+	int rc;
+
+	rc = ioctl(evfd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &b);
+	if (rc < 0)
+		die("bind unbound");
+	return (unsigned int)rc;
+}
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+/* Write the ring and event channel keys under @dir ("" or "queue-N/"). */
+static void write_ring_keys(const char *dir)
+{
+	const char *mode = env_or("NH_EVTCHN", "single");
+	char k[64], v[64];
+
+	snprintf(k, sizeof(k), "%stx-ring-ref", dir);
+	snprintf(v, sizeof(v), "%u", gref_tx);
+	xs_write(k, v);
+	snprintf(k, sizeof(k), "%srx-ring-ref", dir);
+	snprintf(v, sizeof(v), "%u", gref_rx);
+	xs_write(k, v);
+	if (!strcmp(mode, "single")) {
+		snprintf(k, sizeof(k), "%sevent-channel", dir);
+		snprintf(v, sizeof(v), "%u", port);
+		xs_write(k, v);
+		return;
+	}
+	snprintf(k, sizeof(k), "%sevent-channel-tx", dir);
+	snprintf(v, sizeof(v), "%u", port);
+	xs_write(k, v);
+	snprintf(k, sizeof(k), "%sevent-channel-rx", dir);
+	snprintf(v, sizeof(v), "%u", port_rx);
+	xs_write(k, v);
+}
+
+static void write_features(void)
+{
+	xs_write("request-rx-copy", "1");
+	xs_write("feature-rx-notify", env_or("NH_RXNOTIFY", "1"));
+	xs_write("feature-sg", "1");
+	xs_write("feature-gso-tcpv4", "1");
+}
+
+static void setup_rings(void)
+{
 	unsigned int i;
-	int s, rc;
+	int s;
 
 	/* keys a kernel frontend may have left behind would win over ours */
+	xs_rm("event-channel");
 	xs_rm("event-channel-tx");
 	xs_rm("event-channel-rx");
 	xs_rm("multi-queue-num-queues");
@@ -237,21 +308,18 @@ static void connect_be(void)
 	evfd = open("/dev/xen/evtchn", O_RDWR);
 	if (evfd < 0)
 		die("open evtchn");
-	rc = ioctl(evfd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &b);
-	if (rc < 0)
-		die("bind unbound");
-	port = (unsigned int)rc;
+	port = bind_port();
+	port_rx = strcmp(env_or("NH_EVTCHN", "single"), "split") ? port :
+		bind_port();
+}
 
-	snprintf(v, sizeof(v), "%u", gref_tx);
-	xs_write("tx-ring-ref", v);
-	snprintf(v, sizeof(v), "%u", gref_rx);
-	xs_write("rx-ring-ref", v);
-	snprintf(v, sizeof(v), "%u", port);
-	xs_write("event-channel", v);
-	xs_write("request-rx-copy", "1");
-	xs_write("feature-rx-notify", "1");
-	xs_write("feature-sg", "1");
-	xs_write("feature-gso-tcpv4", "1");
+static void connect_be(void)
+{
+	int s;
+
+	setup_rings();
+	write_ring_keys("");
+	write_features();
 	xs_write("state", "4");
 	s = wait_be(4, 4, 15);
 	printf("connected=%d\n", s == 4);
@@ -339,6 +407,39 @@ static void fill_frame(uint8_t *p, unsigned int len)
 		p[i] = (uint8_t)i;
 }
 
+/*
+ * A TCP/IPv4 frame of @len bytes to a documentation address nobody has
+ * (broadcast MAC): what a GSO extra may legitimately describe.
+ */
+static void fill_tcp4(uint8_t *p, unsigned int len)
+{
+	static const uint8_t ip[20] = {
+		0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 6, 0, 0,
+		192, 0, 2, 200, 192, 0, 2, 250,
+	};
+	uint32_t sum = 0;
+	unsigned int i;
+
+	fill_frame(p, len);
+	p[12] = 0x08;
+	p[13] = 0x00;
+	memcpy(p + 14, ip, sizeof(ip));
+	p[16] = (uint8_t)((len - 14) >> 8);
+	p[17] = (uint8_t)(len - 14);
+	for (i = 0; i < 20; i += 2)
+		sum += (uint32_t)(p[14 + i] << 8 | p[15 + i]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	p[24] = (uint8_t)(~sum >> 8);
+	p[25] = (uint8_t)~sum;
+	memset(p + 34, 0, 20);
+	p[35] = 1;		/* ports 1 -> 9 */
+	p[37] = 9;
+	p[46] = 0x50;		/* 20 byte header */
+	p[47] = 0x10;		/* ACK */
+	p[48] = 0xff;
+}
+
 static struct txreq rq(uint32_t gref, uint16_t off, uint16_t flags,
 		       uint16_t id, uint16_t size)
 {
@@ -371,13 +472,107 @@ static void stall(unsigned int secs)
 		ring[i].req.gref = gref_data[i % NDATA];
 	}
 	__atomic_store_n(&rx_s->req_prod, n, __ATOMIC_SEQ_CST);
-	notify();
+	notify_rx();
 	end = now() + 10;
 	do {
 		usleep(100000);
 		got = __atomic_load_n(&rx_s->rsp_prod, __ATOMIC_ACQUIRE);
 	} while (now() < end);
 	printf("rx_posted=%u rx_responses=%u\n", n, got);
+}
+
+static void phase(const char *what)
+{
+	xs_write("nh-phase", what);
+}
+
+/*
+ * One valid frame (it stays on the ring while the vif's rate is 0), then
+ * every port notified in a tight loop for @secs seconds, then @hold
+ * seconds still connected so that dom0 can read its counters.
+ */
+static void storm(unsigned int secs, unsigned int hold)
+{
+	unsigned long n = 0;
+	unsigned int k;
+	double end;
+
+	put(rq(gref_data[0], 0, 0, 1, 60));
+	push();
+	usleep(500000);
+	phase("storm");
+	end = now() + secs;
+	while (now() < end) {
+		for (k = 0; k < 256; k++) {
+			notify();
+			if (port_rx != port)
+				notify_rx();
+			n++;
+		}
+	}
+	printf("notifies=%lu\n", n);
+	phase("hold");
+	sleep(hold);
+	collect();
+	phase("done");
+}
+
+/*
+ * Connected -> Closing -> Connected, @count times, each with frames on
+ * the TX ring and buffers on the RX ring.
+ */
+static void flap(unsigned int count)
+{
+	union rxent *ring = (union rxent *)(rx_s + 1);
+	uint32_t rx_prod = 0;
+	unsigned int i, k;
+
+	for (i = 0; i < count; i++) {
+		for (k = 0; k < 8; k++)
+			put(rq(gref_data[0], 0, 0, (uint16_t)k, 60));
+		for (k = 0; k < 8; k++, rx_prod++) {
+			ring[rx_prod % RING_SZ].req.id = (uint16_t)k;
+			ring[rx_prod % RING_SZ].req.gref = gref_data[1 + k % 3];
+		}
+		__atomic_store_n(&rx_s->req_prod, rx_prod, __ATOMIC_SEQ_CST);
+		push();
+		notify_rx();
+		usleep(20000);
+		xs_write("state", "5");
+		for (k = 0; k < 8; k++)
+			put(rq(gref_data[0], 0, 0, (uint16_t)(8 + k), 60));
+		push();
+		xs_write("state", "4");
+		usleep(50000);
+	}
+	collect();
+	printf("flaps=%u backend_state=%d\n", count, be_state());
+}
+
+/*
+ * multi-queue-num-queues says 2 (or the backend's maximum, if larger),
+ * but only queue-0 has rings: the backend must refuse with Closing.
+ */
+static void fewqueues(void)
+{
+	char path[300], v[32];
+	unsigned int nq = 2;
+	int s;
+
+	snprintf(path, sizeof(path), "%s/multi-queue-max-queues", be_path);
+	if (!xs_read(path, v, sizeof(v)) && (unsigned int)atoi(v) > nq)
+		nq = (unsigned int)atoi(v);
+	setup_rings();
+	write_ring_keys("queue-0/");
+	write_features();
+	snprintf(v, sizeof(v), "%u", nq);
+	xs_write("multi-queue-num-queues", v);
+	xs_write("state", "4");
+	s = wait_be(5, 6, 15);
+	printf("scenario=fewqueues queues=%u backend_state=%d\n", nq, s);
+	disconnect_be();
+	xs_rm("queue-0");
+	xs_rm("multi-queue-num-queues");
 }
 
 static void flood(unsigned int count)
@@ -478,6 +673,10 @@ int main(int argc, char **argv)
 	if (!strcmp(sc, "nokeys") || !strcmp(sc, "junkstate") ||
 	    !strcmp(sc, "badring"))
 		return misbehave(sc);
+	if (!strcmp(sc, "fewqueues")) {
+		fewqueues();
+		return 0;
+	}
 
 	connect_be();
 	fill_frame(data[0], 1500);
@@ -526,6 +725,59 @@ int main(int argc, char **argv)
 	} else if (!strcmp(sc, "runaway")) {
 		put(rq(gref_data[0], 0, TXF_MORE, 1, 200));
 		put(rq(gref_data[1], 0, TXF_MORE, 2, 100));
+	} else if (!strcmp(sc, "gsotype") || !strcmp(sc, "gsobig")) {
+		fill_tcp4(data[0], 1500);
+		put(rq(gref_data[0], 0, TXF_EXTRA | TXF_CSUM_BLANK, 1, 1500));
+		memset(&ex, 0, sizeof(ex));
+		ex.type = 1;
+		ex.gtype = sc[3] == 't' ? 9 : 1;
+		ex.size = sc[3] == 't' ? 1400 : 65535;
+		put_extra(ex);
+	} else if (!strcmp(sc, "gsodup")) {
+		put(rq(gref_data[0], 0, TXF_EXTRA | TXF_CSUM_BLANK, 1, 1500));
+		memset(&ex, 0, sizeof(ex));
+		ex.type = 1;
+		ex.gtype = 1;
+		ex.size = 1400;
+		ex.flags = 1;
+		put_extra(ex);
+		ex.flags = 0;
+		put_extra(ex);
+	} else if (!strcmp(sc, "mcast")) {
+		put(rq(gref_data[0], 0, TXF_EXTRA, 1, 60));
+		memset(&ex, 0, sizeof(ex));
+		ex.type = 2;
+		ex.flags = 1;
+		put_extra(ex);
+		ex.type = 3;
+		ex.flags = 0;
+		put_extra(ex);
+	} else if (!strcmp(sc, "extra5") || !strcmp(sc, "extra6")) {
+		/* one extra of each type (5, the limit), or a sixth repeating */
+		unsigned int n = sc[5] == '5' ? 5 : 6;
+
+		put(rq(gref_data[0], 0, TXF_EXTRA | TXF_CSUM_BLANK, 1, 1500));
+		for (i = 0; i < n; i++) {
+			memset(&ex, 0, sizeof(ex));
+			ex.type = (uint8_t)(i % 5 + 1);
+			ex.flags = i + 1 < n;
+			if (ex.type == 1) {
+				ex.gtype = 1;
+				ex.size = 1400;
+			}
+			put_extra(ex);
+		}
+	} else if (!strcmp(sc, "storm")) {
+		storm(argc > 3 ? (unsigned int)atoi(argv[3]) : 3,
+		      argc > 4 ? (unsigned int)atoi(argv[4]) : 5);
+	} else if (!strcmp(sc, "flap")) {
+		flap(argc > 3 ? (unsigned int)atoi(argv[3]) : 5);
+	} else if (!strcmp(sc, "hold")) {
+		phase("hold");
+		sleep(argc > 3 ? (unsigned int)atoi(argv[3]) : 10);
+		printf("rx_responses=%u\n",
+		       __atomic_load_n(&rx_s->rsp_prod, __ATOMIC_ACQUIRE));
+		phase("done");
 	} else if (!strcmp(sc, "flood")) {
 		flood(argc > 3 ? (unsigned int)atoi(argv[3]) : 1000);
 	} else if (!strcmp(sc, "stall")) {
@@ -535,7 +787,8 @@ int main(int argc, char **argv)
 		disconnect_be();
 		return 2;
 	}
-	if (strcmp(sc, "flood") && strcmp(sc, "stall")) {
+	if (strcmp(sc, "flood") && strcmp(sc, "stall") && strcmp(sc, "storm") &&
+	    strcmp(sc, "flap") && strcmp(sc, "hold")) {
 		push();
 		wait_rsp(req_prod_pvt > 300 ? 1 : req_prod_pvt, 5);
 	}
