@@ -138,7 +138,8 @@ d=$out/dom0.root
 base_tree "$d"
 copy_mods "$d" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs loop \
 	bridge xen-blkback xen-netback veth tun dummy
-for b in xl xenstored xenconsoled xen-init-dom0; do
+# libxl-save-helper: xl save, restore and migrate run it for the stream
+for b in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper; do
 	copy_bin "$d" "$pkgroot/usr/lib/xen-$XEN_VER/bin/$b" "/usr/lib/xen-$XEN_VER/bin/$b"
 done
 # glibc loads libgcc_s at run time for pthread_cancel; ldd does not list it.
