@@ -143,15 +143,14 @@ saverestore() {
 	r0=$((r0 + 1))
 }
 
-# Known open (also with the in-tree drivers, so not a xenpv driver): a
-# guest that was restored once does not answer the next suspend request
-# ("domain did not respond to suspend request", no "Freezing" in the
-# guest), so migrations after the save/restore fail.  They run on request
-# only, first (on a guest never restored), with --arg netmigrate=1.
+# Known open (also with the in-tree drivers, so not a xenpv driver): the
+# guest does not answer xl migrate's suspend request ("domain did not
+# respond to suspend request"), even a guest never restored, while xl
+# save's works.  Migrations run on request only, with --arg netmigrate=1.
 if tr ' ' '\n' </proc/cmdline | grep -q '^xenpv\.netmigrate=1'; then
 	migrate5 || return
 else
-	skip "five localhost migrations" "known open: a guest restored once ignores the next suspend request (in-tree drivers too); runs with --arg netmigrate=1"
+	skip "five localhost migrations" "known open: the guest ignores xl migrate's suspend request (in-tree drivers too); runs with --arg netmigrate=1"
 fi
 saverestore || return
 check "guest log clean" guest_clean f1
