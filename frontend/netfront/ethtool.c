@@ -16,6 +16,7 @@ static const char xnf_gstrings[][ETH_GSTRING_LEN] = {
 	"tx_dropped",
 	"connects",
 	"protocol_errors",
+	"resumes",
 };
 
 #define XNF_NR_GLOBAL		ARRAY_SIZE(xnf_gstrings)
@@ -77,6 +78,7 @@ static void xnf_get_ethtool_stats(struct net_device *dev,
 	*data++ = atomic64_read(&nf->tx_dropped);
 	*data++ = nf->connects;
 	*data++ = atomic64_read(&nf->protocol_errors);
+	*data++ = nf->resumes;
 	for (i = 0; i < xnf_stat_queues(dev); i++) {
 		xnf_read_qstats(&nf->rx_stats[i], &data[0], &data[1]);
 		xnf_read_qstats(&nf->tx_stats[i], &data[2], &data[3]);
@@ -153,6 +155,13 @@ static ssize_t connects_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(connects);
 
+static ssize_t resumes_show(struct device *d, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", xnf_from_dev(d)->resumes);
+}
+static DEVICE_ATTR_RO(resumes);
+
 static ssize_t broken_show(struct device *d, struct device_attribute *attr,
 			   char *buf)
 {
@@ -198,6 +207,7 @@ static struct attribute *xnf_sysfs_attrs[] = {
 	&dev_attr_split_event_channels.attr,
 	&dev_attr_backend_features.attr,
 	&dev_attr_connects.attr,
+	&dev_attr_resumes.attr,
 	&dev_attr_broken.attr,
 	&dev_attr_protocol_errors.attr,
 	&dev_attr_bounce.attr,

@@ -130,6 +130,11 @@ struct xnf_dev {
 	atomic64_t rx_gso_checksum_fixup;
 	atomic64_t protocol_errors;
 	unsigned int connects;
+	unsigned int resumes;		/* restores seen (xl restore, migrate) */
+
+	/* Detached by suspend, until reconnected or the suspend is undone. */
+	bool suspended;
+	struct list_head node;		/* on xnf_devs, for the resume hook */
 };
 
 /* module parameters (xenbus.c) */

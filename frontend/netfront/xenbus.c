@@ -8,13 +8,22 @@
  * comes up once the backend is Connected too.  When the backend closes,
  * the queues are torn down and we go Closed; a backend that comes back
  * to InitWait gets a fresh connection.
+ *
+ * Save/restore and migration: suspend detaches the device (the stack
+ * stops handing us frames; the qdisc keeps them), resume drops the old
+ * connection, whose grants and event channels died with the old domain,
+ * and the backend's InitWait (a new backend after restore or migration)
+ * then builds a fresh one.  The device is attached again and peers are
+ * told where we are once the backend is Connected.
  */
 #include <linux/module.h>
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <xen/events.h>
 #include <xen/xen.h>
+#include <xen/xen-ops.h>
 #include <xen/xenbus.h>
 #include <xenpv/netfront_check.h>
 #include <xenpv/xs.h>
@@ -41,6 +50,10 @@ MODULE_PARM_DESC(trusted,
 		 "Trust backends with our memory (default 1); 0: copy every TX frame into zeroed pages of its own, as for a device whose xenstore node \"trusted\" is 0 (read at connect)");
 
 #define XNF_CLOSE_TIMEOUT_MS	5000
+
+/* Every bound device, for the resume notifier. */
+static LIST_HEAD(xnf_devs);
+static DEFINE_MUTEX(xnf_devs_lock);
 
 static unsigned int xnf_queue_limit(void)
 {
@@ -177,6 +190,15 @@ static void xnf_disconnect(struct xnf_dev *nf)
 	rtnl_unlock();
 }
 
+/* Let the stack transmit again after a suspend. */
+static void xnf_unsuspend(struct xnf_dev *nf)
+{
+	if (!nf->suspended)
+		return;
+	nf->suspended = false;
+	netif_device_attach(nf->netdev);
+}
+
 static int xnf_connect(struct xnf_dev *nf)
 {
 	struct xenbus_device *xbdev = nf->xbdev;
@@ -224,6 +246,7 @@ static int xnf_connect(struct xnf_dev *nf)
 	if (netif_running(dev))
 		xnf_start_queues(nf);
 	nf->connects++;
+	xnf_unsuspend(nf);
 	rtnl_unlock();
 
 	netdev_info(dev, "%s: %u queue(s), %s event channels, sg %s, gso v4 %s v6 %s%s\n",
@@ -312,6 +335,76 @@ static void xnf_backend_changed(struct xenbus_device *xbdev,
 	}
 }
 
+/*
+ * The toolstack asked us to suspend (save, migrate, checkpoint).  Stop
+ * the stack from queueing frames on the rings; what is on them stays
+ * there until resume.  The rings themselves are left alone: if the
+ * suspend is cancelled the domain goes on with the same backend.
+ */
+static int xnf_suspend(struct xenbus_device *xbdev)
+{
+	struct xnf_dev *nf = dev_get_drvdata(&xbdev->dev);
+
+	netif_tx_lock_bh(nf->netdev);
+	netif_device_detach(nf->netdev);
+	nf->suspended = true;
+	netif_tx_unlock_bh(nf->netdev);
+	return 0;
+}
+
+/*
+ * A real resume zaps every event channel binding before this notifier
+ * runs; a cancelled suspend (the domain goes on where it was) keeps them,
+ * and xenbus calls no driver callback for it: attach again here then.
+ */
+static int xnf_resume_notify(struct notifier_block *nb, unsigned long act,
+			     void *data)
+{
+	struct xnf_dev *nf;
+
+	mutex_lock(&xnf_devs_lock);
+	list_for_each_entry(nf, &xnf_devs, node) {
+		struct xnf_queue *q = nf->queues;
+
+		if (!nf->suspended || !q || !q->tx_port ||
+		    irq_from_evtchn(q->tx_port) != q->tx_irq)
+			continue;
+		rtnl_lock();
+		netdev_info(nf->netdev, "suspend cancelled, going on\n");
+		xnf_unsuspend(nf);
+		rtnl_unlock();
+	}
+	mutex_unlock(&xnf_devs_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xnf_resume_nb = {
+	.notifier_call = xnf_resume_notify,
+};
+
+/*
+ * Restored (xl restore, the receiving end of a migration): we run in a
+ * new domain.  The old grants and event channels do not exist here any
+ * more, so the old connection is only freed, never closed towards a
+ * backend; frames that were on the TX ring are dropped (counted in
+ * tx_dropped; TCP sends them again).  xenbus then watches the backend,
+ * whose InitWait connects us again, with what it offers now.
+ */
+static int xnf_resume(struct xenbus_device *xbdev)
+{
+	struct xnf_dev *nf = dev_get_drvdata(&xbdev->dev);
+
+	cancel_work_sync(&nf->broken_work);
+	rtnl_lock();
+	xnf_teardown(nf);
+	nf->backend_seen = XenbusStateUnknown;
+	nf->resumes++;
+	rtnl_unlock();
+	netdev_info(nf->netdev, "resumed, reconnecting to %s\n",
+		    xbdev->otherend);
+	return 0;
+}
+
 static int xnf_probe(struct xenbus_device *xbdev,
 		     const struct xenbus_device_id *id)
 {
@@ -359,6 +452,10 @@ static int xnf_probe(struct xenbus_device *xbdev,
 		return err;
 	}
 
+	mutex_lock(&xnf_devs_lock);
+	list_add(&nf->node, &xnf_devs);
+	mutex_unlock(&xnf_devs_lock);
+
 	if (xbdev->state != XenbusStateInitialising)
 		xenbus_switch_state(xbdev, XenbusStateInitialising);
 
@@ -404,6 +501,9 @@ static void xnf_remove(struct xenbus_device *xbdev)
 
 	/* The backend has let go of the rings (or timed out): free them. */
 	xnf_disconnect(nf);
+	mutex_lock(&xnf_devs_lock);
+	list_del(&nf->node);
+	mutex_unlock(&xnf_devs_lock);
 	unregister_netdev(nf->netdev);
 	dev_set_drvdata(&xbdev->dev, NULL);
 	free_netdev(nf->netdev);
@@ -419,22 +519,31 @@ static struct xenbus_driver xnf_driver = {
 	.ids = xnf_ids,
 	.probe = xnf_probe,
 	.remove = xnf_remove,
+	.suspend = xnf_suspend,
+	.resume = xnf_resume,
 	.otherend_changed = xnf_backend_changed,
 };
 
 static int __init xnf_init(void)
 {
+	int err;
+
 	if (!xen_domain())
 		return -ENODEV;
 	pr_info(XNF_NAME ": Xen network frontend, up to %u queue(s) per vif\n",
 		xnf_queue_limit());
-	return xenbus_register_frontend(&xnf_driver);
+	xen_resume_notifier_register(&xnf_resume_nb);
+	err = xenbus_register_frontend(&xnf_driver);
+	if (err)
+		xen_resume_notifier_unregister(&xnf_resume_nb);
+	return err;
 }
 module_init(xnf_init);
 
 static void __exit xnf_exit(void)
 {
 	xenbus_unregister_driver(&xnf_driver);
+	xen_resume_notifier_unregister(&xnf_resume_nb);
 }
 module_exit(xnf_exit);
 

@@ -6,9 +6,12 @@
  *   xnfcat recv PORT [-r READYFILE] [-m MAX_S]
  *	Listen on PORT (IPv6 socket that also takes IPv4), accept one
  *	connection, read to EOF.  Prints: received=B sum=XXXXXXXX secs=T
- *   xnfcat send HOST PORT BYTES [SEED]
+ *   xnfcat send HOST PORT BYTES [SEED [-t SECS]]
  *	Connect to HOST (v4 or v6 literal), send BYTES of a pseudo-random
  *	stream from SEED.  Prints: sent=B sum=XXXXXXXX secs=T
+ *	-t spreads the stream evenly over at least SECS seconds, so that it
+ *	is still flowing while the guest is saved or migrated; SIGUSR1
+ *	ends the pacing and the rest goes out at full speed.
  *
  * sum is the 32-bit FNV-1a of the bytes; equal sums on both ends mean the
  * stream arrived intact.
@@ -34,6 +37,14 @@ static uint32_t fnv(uint32_t h, const unsigned char *p, size_t n)
 		h *= 16777619u;
 	}
 	return h;
+}
+
+static volatile sig_atomic_t unpaced;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	unpaced = 1;
 }
 
 static double now(void)
@@ -99,13 +110,15 @@ static int do_send(int argc, char **argv)
 	uint32_t h = 2166136261u;
 	struct sockaddr *sa;
 	socklen_t salen;
-	double t0;
+	double t0, pace = 0;
 	int fd;
 
 	if (argc < 5)
 		return 2;
 	total = strtoull(argv[4], NULL, 0);
 	x = argc > 5 ? strtoull(argv[5], NULL, 0) : 1;
+	if (argc > 7 && !strcmp(argv[6], "-t"))
+		pace = atof(argv[7]);
 	x = x * 0x9e3779b97f4a7c15ull + 1;
 	if (inet_pton(AF_INET6, argv[2], &s6.sin6_addr) == 1) {
 		s6.sin6_port = htons(atoi(argv[3]));
@@ -148,6 +161,13 @@ static int do_send(int argc, char **argv)
 			off += n;
 		}
 		sent += len;
+		if (pace > 0 && total && !unpaced) {
+			/* ahead of an even spread over pace seconds: wait */
+			double due = pace * sent / total - (now() - t0);
+
+			if (due > 0)
+				usleep(due * 1e6);
+		}
 	}
 	close(fd);
 	printf("sent=%llu sum=%08x secs=%.2f\n", sent, h, now() - t0);
@@ -157,10 +177,11 @@ static int do_send(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, on_usr1);
 	if (argc > 1 && !strcmp(argv[1], "recv"))
 		return do_recv(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "send"))
 		return do_send(argc, argv);
-	fprintf(stderr, "usage: xnfcat recv PORT [-r READY] [-m MAX_S] | send HOST PORT BYTES [SEED]\n");
+	fprintf(stderr, "usage: xnfcat recv PORT [-r READY] [-m MAX_S] | send HOST PORT BYTES [SEED [-t SECS]]\n");
 	return 2;
 }
