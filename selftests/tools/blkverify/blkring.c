@@ -6,9 +6,10 @@
  * (MODE, default rspprod):
  *
  *   rspprod  keep writing a response producer far ahead of the requests
- *   badid    answer the oldest outstanding request under an id never sent
- *   dupid    answer the oldest outstanding request twice
- *   badop    answer it with the other data operation (read <-> write)
+ *   badid    change the id of each response the backend publishes to one
+ *            never sent
+ *   dupid    publish each response the backend publishes a second time
+ *   badop    change its operation (read <-> write)
  *   nounmap  map the first grant of every request seen and keep it mapped
  *            until the end, as a backend that never unmaps would
  *   stale    map the data grant of every one-segment request seen and
@@ -16,10 +17,10 @@
  *            the sectors the request covers (data the backend has no
  *            business seeing); run it under 512-byte I/O
  *
- * The answering modes only write a response where the frontend has a
- * request outstanding, and retry as the real backend overwrites them; the
- * frontend must notice, refuse, and disconnect the device without harming
- * the guest.
+ * The answering modes act in the moment between the real backend's
+ * publishing a response and the frontend's reading it, so they keep trying
+ * for every response.  The frontend must notice, refuse, and disconnect the
+ * device without harming the guest.
  *
  *   blkring [MODE] DOMID SECONDS REF [REF...]
  */
@@ -151,9 +152,32 @@ static void unmap_one(void *p, uint64_t index)
 	ioctl(gfd, GNTDEV_UNMAP_GRANT_REF, &um);
 }
 
-static uint8_t data_op(const struct req *q)
+/*
+ * Spoil the response the backend just published in the slot before
+ * @prod: another id, another operation, or the same answer once more in
+ * a slot of our own.  False for an unknown mode.
+ */
+static int bad_answer(const char *mode, union entry *ent, uint32_t size,
+		      uint32_t prod, struct sring_head *ring)
 {
-	return q->operation == OP_INDIRECT ? q->u.ind.indirect_op : q->operation;
+	struct rsp *r = &ent[(prod - 1) & (size - 1)].rsp;
+	uint8_t op = r->operation;
+
+	if (!strcmp(mode, "badid")) {
+		r->id = 0x7fff0000u + (prod & 0xff);
+	} else if (!strcmp(mode, "badop")) {
+		/* an indirect request may be answered as INDIRECT or data op */
+		r->operation = op == OP_READ ? OP_WRITE : op == OP_WRITE ? OP_READ : 5;
+	} else if (!strcmp(mode, "dupid")) {
+		ent[prod & (size - 1)].rsp = *r;
+		__sync_synchronize();
+		/* only over the producer we saw; the backend's own wins */
+		__sync_bool_compare_and_swap(&ring->rsp_prod, prod, prod + 1);
+	} else {
+		fprintf(stderr, "blkring: unknown mode %s\n", mode);
+		return 0;
+	}
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -163,7 +187,7 @@ int main(int argc, char **argv)
 	unsigned long writes = 0, seen = 0, held = 0, checked = 0, stale = 0;
 	struct sring_head *ring;
 	union entry *ent;
-	uint32_t size, next = 0;
+	uint32_t size, next = 0, last;
 	time_t end;
 	void *mem;
 	int i, n;
@@ -207,11 +231,10 @@ int main(int argc, char **argv)
 	printf("ring mapped (%u entries): req_prod %u rsp_prod %u, mode %s\n",
 	       size, ring->req_prod, ring->rsp_prod, mode);
 	next = ring->req_prod;
+	last = ring->rsp_prod;
 	end = time(NULL) + atoi(argv[2]);
 	while (time(NULL) < end) {
 		uint32_t req = ring->req_prod, rsp = ring->rsp_prod;
-		union entry *e = &ent[rsp & (size - 1)];
-		struct rsp r;
 
 		__sync_synchronize();
 		if (!strcmp(mode, "rspprod")) {
@@ -221,7 +244,9 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(mode, "nounmap") || !strcmp(mode, "stale")) {
 			for (; next != req; next++) {
-				const struct req *q = &ent[next & (size - 1)].req;
+				/* a copy: a response may overwrite the slot */
+				struct req copy = ent[next & (size - 1)].req;
+				const struct req *q = &copy;
 				uint32_t ref;
 				uint64_t idx;
 				uint8_t *p;
@@ -258,30 +283,16 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
-		/* answering modes: only where a request is outstanding */
-		if (req == rsp || (!strcmp(mode, "dupid") && req - rsp < 2))
+		/*
+		 * Answering modes: the moment the real backend publishes a
+		 * response, and before the frontend has read it, spoil it.
+		 */
+		if (rsp == last)
 			continue;
-		r.id = e->req.u.rw.id;	/* same place in both layouts */
-		r.operation = e->req.operation;
-		r.status = 0;
-		if (!strcmp(mode, "badid")) {
-			r.id = 0x7fff0000u + (writes & 0xff);
-		} else if (!strcmp(mode, "badop")) {
-			r.operation = data_op(&e->req) == OP_READ ? OP_WRITE : OP_READ;
-		} else if (!strcmp(mode, "dupid")) {
-			/* first answer fails the request, the second repeats it */
-			r.status = -1;
-			ent[(rsp + 1) & (size - 1)].rsp = r;
-		} else {
-			fprintf(stderr, "blkring: unknown mode %s\n", mode);
+		last = rsp;
+		if (!bad_answer(mode, ent, size, rsp, ring))
 			return 2;
-		}
-		e->rsp = r;
-		/* never move the producer back over the real backend's */
-		if (__sync_bool_compare_and_swap(&ring->rsp_prod, rsp,
-						 rsp + (!strcmp(mode, "dupid") ? 2 : 1)))
-			writes++;
-		usleep(1000);
+		writes++;
 	}
 	if (!strcmp(mode, "nounmap"))
 		printf("requests seen %lu, grants held mapped %lu\n", seen, held);
