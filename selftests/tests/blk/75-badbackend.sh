@@ -72,7 +72,7 @@ bad_case() {
 	check "$name/$mode: the load on $name ends with an I/O error" \
 		wait_for 60 gexec blk "! pidof blkverify && grep -q 'I/O ERROR' /run/bad-$name.log"
 	check "$name/$mode: new I/O fails at once" \
-		gexec30 blk "! dd if=/dev/$name of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null"
+		gexec30 blk "! timeout 20 dd if=/dev/$name of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null"
 	[ "$mode" = nounmap ] && return
 	bad_detach "$name" "$vdev"
 }
