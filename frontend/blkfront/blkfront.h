@@ -91,6 +91,7 @@ struct xbf_ring {
 	struct list_head pool;	/* idle slots */
 	unsigned int pool_pages;	/* slots owned, idle or busy */
 	unsigned int in_flight;
+	bool busy_fatal;	/* too many grants left mapped: disconnect */
 	char name[24];		/* for the irq */
 };
 
@@ -112,6 +113,8 @@ struct xbf_info {
 	unsigned int segs;		/* data segments per request */
 	bool indirect;			/* segs come in indirect pages */
 	bool persistent;
+	bool want_persistent;		/* what we offered at this connect */
+	bool untrusted;			/* wipe every page before granting it */
 	u8 flush_op;			/* 0 when no flush is offered */
 	bool discard;
 	bool secure_discard;
@@ -142,6 +145,8 @@ struct xbf_info {
 	spinlock_t resplit_lock;
 	struct bio_list resplit_bios;
 	struct work_struct resplit_work;
+	atomic_long_t busy_grants;	/* pages the backend kept mapped */
+	atomic_t conn_busy_grants;	/* the same, this connection */
 
 	struct work_struct broken_work;
 	struct work_struct limits_work;	/* re-apply limits after a refusal */
@@ -158,6 +163,8 @@ extern unsigned int xbf_max_ring_order;
 extern unsigned int xbf_max_indirect;
 extern bool xbf_feature_persistent;
 extern unsigned int xbf_pool_cap;
+extern unsigned int xbf_max_busy_grants;
+extern bool xbf_trusted;
 int xbf_minors_reserve(unsigned int first, unsigned int count);
 void xbf_minors_release(unsigned int first, unsigned int count);
 

@@ -32,9 +32,19 @@ MODULE_PARM_DESC(max_indirect_segments,
 		 "Most data segments in one indirect request; 0 disables indirect descriptors (default 32)");
 
 bool xbf_feature_persistent = true;
-module_param_named(feature_persistent, xbf_feature_persistent, bool, 0444);
+module_param_named(feature_persistent, xbf_feature_persistent, bool, 0644);
 MODULE_PARM_DESC(feature_persistent,
-		 "Offer persistent grants to the backend (default on)");
+		 "Offer persistent grants to the backend; read at each connect (default on)");
+
+bool xbf_trusted = true;
+module_param_named(trusted, xbf_trusted, bool, 0644);
+MODULE_PARM_DESC(trusted,
+		 "Trust backends; 0 wipes every page before it is granted (also per device: xenstore key \"trusted\" = 0); read at each connect (default 1)");
+
+unsigned int xbf_max_busy_grants = 16;
+module_param_named(max_busy_grants, xbf_max_busy_grants, uint, 0644);
+MODULE_PARM_DESC(max_busy_grants,
+		 "Pages a backend may keep mapped after answering, per connection, before the device is disconnected (default 16)");
 
 unsigned int xbf_pool_cap = 1024;
 module_param_named(max_pool_pages, xbf_pool_cap, uint, 0444);

@@ -22,7 +22,10 @@
 /*
  * Take a slot for one use.  Persistent slots carry a read-write grant made
  * when the page joined the pool; otherwise the page is granted here, read
- * only when the backend just has to read it.
+ * only when the backend just has to read it.  Pages join the pool zeroed,
+ * so the backend never sees what the allocator last held; for an untrusted
+ * backend the page is wiped again before every use, so it only ever holds
+ * the bytes of the request it is granted for.
  */
 static struct xbf_slot *xbf_slot_get(struct xbf_ring *r, bool readonly)
 {
@@ -34,13 +37,16 @@ static struct xbf_slot *xbf_slot_get(struct xbf_ring *r, bool readonly)
 	s = list_first_entry_or_null(&r->pool, struct xbf_slot, node);
 	if (s) {
 		list_del(&s->node);
+		/* before the grant: a backend may map any ref it can guess */
+		if (info->untrusted)
+			clear_page(page_address(s->page));
 	} else {
 		if (r->pool_pages >= xbf_pool_cap)
 			return NULL;
 		s = kzalloc(sizeof(*s), GFP_NOWAIT | __GFP_NOWARN);
 		if (!s)
 			return NULL;
-		s->page = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
+		s->page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
 		if (!s->page) {
 			kfree(s);
 			return NULL;
@@ -71,19 +77,39 @@ static struct xbf_slot *xbf_slot_get(struct xbf_ring *r, bool readonly)
 	return s;
 }
 
+/*
+ * A backend still maps the page of a one-shot grant we are revoking: it
+ * answered the request but kept the mapping.  The page must not be used
+ * again or freed while mapped, so it leaves the pool and goes to the grant
+ * layer, which frees it only once the backend lets go.  Counted, logged
+ * once per connection, and past max_busy_grants a protocol error (the
+ * interrupt handler disconnects the device).
+ */
+static void xbf_slot_busy(struct xbf_ring *r, struct xbf_slot *s)
+{
+	struct xbf_info *info = r->info;
+	unsigned int n;
+
+	gnttab_end_foreign_access(s->gref, s->page);
+	r->pool_pages--;
+	kfree(s);
+
+	atomic_long_inc(&info->busy_grants);
+	n = atomic_inc_return(&info->conn_busy_grants);
+	if (n == 1)
+		dev_warn_ratelimited(&info->xbdev->dev,
+				     "queue %u: backend still maps a page it was done with; leaking it until unmapped (busy_grants counts these)\n",
+				     r->idx);
+	if (xenpv_bf_busy_grants_fatal(n, READ_ONCE(xbf_max_busy_grants)))
+		r->busy_fatal = true;
+}
+
 /* Give a slot back after use; a one-shot grant is revoked here. */
 static void xbf_slot_put(struct xbf_ring *r, struct xbf_slot *s)
 {
 	if (!r->info->persistent && s->gref != INVALID_GRANT_REF) {
 		if (!gnttab_try_end_foreign_access(s->gref)) {
-			/*
-			 * The backend still has the page mapped.  The grant
-			 * code frees it once it is unmapped; the slot leaves
-			 * the pool.
-			 */
-			gnttab_end_foreign_access(s->gref, s->page);
-			r->pool_pages--;
-			kfree(s);
+			xbf_slot_busy(r, s);
 			return;
 		}
 		s->gref = INVALID_GRANT_REF;
@@ -530,6 +556,11 @@ static irqreturn_t xbf_interrupt(int irq, void *arg)
 			}
 			xbf_finish(r, rsp.id, rsp.status);
 			freed = true;
+			if (r->busy_fatal) {
+				r->front.rsp_cons = cons + 1;
+				why = "backend keeps granted pages mapped after answering (more than max_busy_grants)";
+				goto broken;
+			}
 		}
 		r->front.rsp_cons = cons;
 		RING_FINAL_CHECK_FOR_RESPONSES(&r->front, more);
@@ -640,6 +671,7 @@ int xbf_rings_setup(struct xbf_info *info)
 	if (!info->rings)
 		return -ENOMEM;
 	clear_bit(XBF_F_BROKEN, &info->flags);
+	atomic_set(&info->conn_busy_grants, 0);
 	for (i = 0; i < info->nr_rings; i++) {
 		struct xbf_ring *r = &info->rings[i];
 

@@ -159,7 +159,7 @@ static int xbf_publish_keys(struct xenbus_transaction xbt, void *arg,
 		return ret;
 	*what = "writing feature-persistent";
 	return xenbus_printf(xbt, node, "feature-persistent", "%u",
-			     xbf_feature_persistent ? 1 : 0);
+			     info->want_persistent ? 1 : 0);
 }
 
 /* Set up rings and publish them; ends in Initialised. */
@@ -170,6 +170,11 @@ static int xbf_talk(struct xbf_info *info)
 	const char *what;
 	int ret;
 
+	/* both can change between connects; hold them for this one */
+	info->want_persistent = READ_ONCE(xbf_feature_persistent);
+	info->untrusted = !xenpv_bf_trusted(READ_ONCE(xbf_trusted),
+					    xenbus_read_unsigned(dev->nodename,
+								 "trusted", 1));
 	be_order = xenbus_read_unsigned(dev->otherend, "max-ring-page-order", 0);
 	info->ring_order = xenpv_bf_ring_order(be_order, xbf_max_ring_order);
 	be_queues = xenbus_read_unsigned(dev->otherend, "multi-queue-max-queues", 1);
@@ -245,7 +250,7 @@ static int xbf_read_backend(struct xbf_info *info)
 	info->discard_granularity = gran;
 	info->discard_alignment = align;
 
-	info->persistent = xbf_feature_persistent &&
+	info->persistent = info->want_persistent &&
 			   xenbus_read_unsigned(be, "feature-persistent", 0);
 	be_ind = xenbus_read_unsigned(be, "feature-max-indirect-segments", 0);
 	info->segs = xenpv_bf_segs_per_req(be_ind, xbf_max_indirect);
@@ -279,12 +284,13 @@ static void xbf_connect(struct xbf_info *info)
 	info->conn = XBF_CONNECTED;
 	xenbus_switch_state(dev, XenbusStateConnected);
 	dev_info(&dev->dev,
-		 "%s %s: %llu sectors (%u/%u bytes), %u queue(s), ring order %u, %u segs%s%s, flush %s, discard %s\n",
+		 "%s %s: %llu sectors (%u/%u bytes), %u queue(s), ring order %u, %u segs%s%s%s, flush %s, discard %s\n",
 		 first ? "connected" : "reconnected", info->gd->disk_name,
 		 info->sectors, info->sector_size, info->phys_sector_size,
 		 info->nr_rings, info->ring_order, info->segs,
 		 info->indirect ? " indirect" : "",
 		 info->persistent ? ", persistent grants" : "",
+		 info->untrusted ? ", untrusted backend" : "",
 		 info->flush_op == BLKIF_OP_FLUSH_DISKCACHE ? "cache" :
 		 info->flush_op ? "barrier" : "none",
 		 info->discard ? "on" : "off");
@@ -511,6 +517,8 @@ XBF_SHOW(discard, "%d", info->discard ? 1 : 0);
 XBF_SHOW(reconnects, "%lu", info->reconnects);
 XBF_SHOW(bad_responses, "%lu", info->bad_responses);
 XBF_SHOW(resplit, "%lu", info->resplit);
+XBF_SHOW(busy_grants, "%lu", atomic_long_read(&info->busy_grants));
+XBF_SHOW(trusted, "%d", info->untrusted ? 0 : 1);
 
 static struct attribute *xbf_attrs[] = {
 	&dev_attr_connection.attr,
@@ -523,6 +531,8 @@ static struct attribute *xbf_attrs[] = {
 	&dev_attr_reconnects.attr,
 	&dev_attr_bad_responses.attr,
 	&dev_attr_resplit.attr,
+	&dev_attr_busy_grants.attr,
+	&dev_attr_trusted.attr,
 	NULL,
 };
 

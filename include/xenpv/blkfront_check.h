@@ -102,7 +102,26 @@ static inline bool xenpv_bf_rsp_prod_ok(u32 rsp_prod, u32 rsp_cons,
 	return xenpv_ring_rsp_ok(rsp_prod, rsp_cons, req_prod);
 }
 
+/*
+ * A backend that keeps a one-shot grant mapped after answering leaves us a
+ * page we cannot reuse.  @busy such pages on this connection are tolerated
+ * up to @max; one more is a protocol error.
+ */
+static inline bool xenpv_bf_busy_grants_fatal(u32 busy, u32 max)
+{
+	return busy > max;
+}
+
 /* --- xenstore values -------------------------------------------------- */
+
+/*
+ * The backend is trusted only when the module parameter and the device's
+ * own "trusted" key (written by the toolstack, 1 when absent) both say so.
+ */
+static inline bool xenpv_bf_trusted(bool param, u32 key)
+{
+	return param && key != 0;
+}
 
 static inline bool xenpv_bf_is_pow2(u32 v)
 {

@@ -47,6 +47,24 @@ int main(void)
 	t(xenpv_bf_rsp_verdict(3, 32, true, 0, 1) == XENPV_BF_RSP_BAD_OP, "wrong operation refused");
 	t(!strcmp(xenpv_bf_rsp_verdict_str(XENPV_BF_RSP_BAD_ID), "response id out of range"), "verdict text");
 
+	/* a duplicate: the second answer to an id finds it no longer pending */
+	t(xenpv_bf_rsp_verdict(5, 32, false, 1, 1) == XENPV_BF_RSP_NOT_PENDING,
+	  "second answer to an id refused");
+	t(xenpv_bf_rsp_verdict(5, 32, true, 0, 6) == XENPV_BF_RSP_BAD_OP,
+	  "indirect op for a direct request refused");
+
+	/* grants the backend keeps mapped */
+	t(!xenpv_bf_busy_grants_fatal(0, 16) && !xenpv_bf_busy_grants_fatal(16, 16),
+	  "up to max_busy_grants tolerated");
+	t(xenpv_bf_busy_grants_fatal(17, 16), "one past max_busy_grants is fatal");
+	t(xenpv_bf_busy_grants_fatal(1, 0), "max_busy_grants 0: the first is fatal");
+
+	/* trust */
+	t(xenpv_bf_trusted(true, 1), "trusted by default");
+	t(!xenpv_bf_trusted(false, 1), "trusted=0 parameter wins");
+	t(!xenpv_bf_trusted(true, 0), "per-device trusted key 0 wins");
+	t(xenpv_bf_trusted(true, 7), "any non-zero key trusts");
+
 	/* producer index */
 	t(xenpv_bf_rsp_prod_ok(5, 0, 5), "rsp_prod == req_prod ok");
 	t(!xenpv_bf_rsp_prod_ok(6, 0, 5), "rsp_prod past req_prod refused");
