@@ -35,7 +35,8 @@ section() { echo "# ==== $*" | emit; log "$*"; }
 # 0: no budget, every run of the matrix (`make check-full`).
 budget=${XENPV_CHECK_BUDGET:-84}
 [ "$budget" = 0 ] && budget=100000
-deadline=$(($(date +%s) + budget * 60))
+started=$(date +%s)
+deadline=$((started + budget * 60))
 
 ensure_host_pkgs
 
@@ -167,20 +168,37 @@ if want lab; then
 		tmo=$((left - 60))
 		[ $tmo -gt 1800 ] && tmo=1800
 		log "lab run $i: $suite $opts (bound ${tmo}s)"
-		( XENPV_LAB_SLOTS=$jobs "$XENPV_TOP/selftests/lab/lab.sh" run "$suite" $opts \
+		( t0=$(date +%s)
+		  XENPV_LAB_SLOTS=$jobs "$XENPV_TOP/selftests/lab/lab.sh" run "$suite" $opts \
 			--no-build --timeout "$tmo" </dev/null 2>&1 |
 			grep -v '^\[[0-9:]*\] ' |
 			if [ -n "$todo" ]; then
 				sed '/^\(\[[^]]*\] \)\?not ok/s/$/ # TODO known failing (todo: in the matrix)/'
 			else
 				cat
-			fi >"$mdir/$i.out" ) &
+			fi >"$mdir/$i.out"
+		  echo "$(($(date +%s) - t0)) $suite $opts" >"$mdir/$i.time" ) &
 	done <"$XENPV_TOP/selftests/lab/matrix"
 	wait
 	for f in $(ls "$mdir" | sort -n); do
 		cat "$mdir/$f"
 	done | emit
 fi
+
+# CI shows only the tail of this output: name what failed and where the
+# time went, right above the count.
+if grep -E '^(\[[^]]*\] )?not ok' "$tap" | grep -qv '# TODO'; then
+	echo "# failed:"
+	grep -E '^(\[[^]]*\] )?not ok' "$tap" | grep -v '# TODO' | head -n 40 | sed 's/^/#   /'
+fi
+if [ -d "${mdir:-}" ] && ls "$mdir"/*.time >/dev/null 2>&1; then
+	echo "# lab run times (s):"
+	for f in $(ls "$mdir"/*.time | sort -V); do
+		sed 's/^/#   /' "$f"
+	done
+fi
+total=$(($(date +%s) - started))
+echo "# make check took $((total / 60)) min $((total % 60)) s"
 
 skipped=$(grep -E '^(\[[^]]*\] )?ok ' "$tap" | grep -c '# SKIP')
 todo=$(grep -E '^(\[[^]]*\] )?not ok' "$tap" | grep -c '# TODO')
