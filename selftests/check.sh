@@ -143,8 +143,12 @@ if want lab; then
 			todo=1
 			read -r suite opts <<<"$opts"
 		fi
-		if [ ! -d "$XENPV_TOP/selftests/tests/$suite" ]; then
-			echo "# lab: suite $suite not present, skipped" >"$mdir/$i.out"
+		missing=
+		for s in ${suite//+/ }; do
+			[ -d "$XENPV_TOP/selftests/tests/$s" ] || missing="$missing $s"
+		done
+		if [ -n "$missing" ]; then
+			echo "# lab: suite$missing not present, skipped" >"$mdir/$i.out"
 			continue
 		fi
 		if [[ " $opts " == *" --dkms-modules "* ]] &&

@@ -2,7 +2,7 @@
 # 256 -> 128 -> 256 MiB with xl mem-set: the driver's current_kb, the
 # guest's MemTotal and dom0's view (xl list, xl info free_memory) agree
 # within 1 MiB at every step.
-. /xenpv/tests/balloon/lib-balloon.sh
+. /xenpv/tests/balloon/lib.sh
 
 if ! bal_guest bud memory=256; then
 	not_ok "nobal guest boots (memory=256)"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # memory=256 maxmem=512: xl mem-set 512m grows the guest beyond its boot
 # allocation by hot-adding memory, and the new memory is usable.
-. /xenpv/tests/balloon/lib-balloon.sh
+. /xenpv/tests/balloon/lib.sh
 
 if ! bal_guest bgrow memory=256 maxmem=512; then
 	not_ok "nobal guest boots (memory=256 maxmem=512)"

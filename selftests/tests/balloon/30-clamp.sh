@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Targets below the floor or above maxmem are clamped, and every clamp is
 # reported: sysfs (clamped_requests, last_clamp), one dmesg line, xenstore.
-. /xenpv/tests/balloon/lib-balloon.sh
+. /xenpv/tests/balloon/lib.sh
 
 if ! bal_guest bclamp memory=256; then
 	not_ok "nobal guest boots (memory=256)"

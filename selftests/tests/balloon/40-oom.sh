@@ -3,7 +3,7 @@
 # the balloon only takes memory the guest can spare (MemAvailable above
 # headroom_kb), backs off and retries instead of pushing the guest into the
 # OOM killer, and finishes the job once the process is gone.
-. /xenpv/tests/balloon/lib-balloon.sh
+. /xenpv/tests/balloon/lib.sh
 
 # hog NAME MB SECONDS: start a process in the guest that writes MB million
 # bytes of anonymous memory (awk's sprintf) and holds them for SECONDS.

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # 100 quick target changes: the worker never blocks the watch and the
 # guest converges to the last target.
-. /xenpv/tests/balloon/lib-balloon.sh
+. /xenpv/tests/balloon/lib.sh
 
 if ! bal_guest bconv memory=256; then
 	not_ok "nobal guest boots (memory=256)"

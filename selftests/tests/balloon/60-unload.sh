@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Unloading while ballooned down gives every page back first.
-. /xenpv/tests/balloon/lib-balloon.sh
+. /xenpv/tests/balloon/lib.sh
 
 if ! bal_guest bunl memory=256; then
 	not_ok "nobal guest boots (memory=256)"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # On the stock Debian kernel the built-in balloon is active: xenpv_balloon
 # must refuse to load and say why.
-. /xenpv/tests/balloon/lib-balloon.sh
+. /xenpv/tests/balloon/lib.sh
 
 if ! guest_create bstock memory=256 disk=none vif=none; then
 	not_ok "stock guest boots"

@@ -2,7 +2,7 @@
 # Save and restore of a ballooned guest: memory 256 maxmem 256, xl mem-set
 # to 128 MiB, xl save, xl restore.  It comes back at 128 MiB (xl list, the
 # driver's current_kb and target_kb agree), then grows back to 256 MiB.
-. /xenpv/tests/balloon/lib-balloon.sh
+. /xenpv/tests/balloon/lib.sh
 
 if ! bal_guest bsr memory=256 maxmem=256; then
 	not_ok "nobal guest boots (memory=256 maxmem=256)"

@@ -78,9 +78,9 @@ guest_to_guest() {
 # through_netloop PAIR: guest -> dom0 TCP with dom0's address on
 # xenpv_netloop's local end, and how many frames netloop had to copy.
 through_netloop() (
-	# a subshell: nl-lib.sh brings its own helpers and settings
+	# a subshell: lib.sh brings its own helpers and settings
 	local pair=$1 c0 p0 c1 p1 v
-	. /xenpv/tests/netloop/nl-lib.sh
+	. /xenpv/tests/netloop/lib.sh
 	insmod "$NL_KO" || { not_ok "bench $pair: xenpv_netloop loads"; return; }
 	nl_attach
 	nl_flush_guests "b$pair"
@@ -118,13 +118,13 @@ mem_wait() {
 # stock kernel against xenpv_balloon in the nobal kernel (only when the lab
 # runs with --guest-kernel nobal, which brings that kernel).
 balloon_bench() (
-	# a subshell: lib-balloon.sh brings its own helpers
+	# a subshell: lib.sh brings its own helpers
 	local kind name t step
 	for kind in intree xenpv; do
 		name=m$kind
 		if [ $kind = xenpv ]; then
 			[ -f /boot/vmlinux-nobal ] || { diag "no nobal guest kernel: no xenpv balloon figures"; return; }
-			. /xenpv/tests/balloon/lib-balloon.sh
+			. /xenpv/tests/balloon/lib.sh
 			bal_guest "$name" memory=256 && bal_load "$name" >/dev/null ||
 				{ not_ok "bench balloon $kind: guest and driver"; continue; }
 		else

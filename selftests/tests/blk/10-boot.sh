@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # A 2-vcpu guest boots with a 128 MiB disk of the chosen frontend.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 10 || return 0
 
 rm -f "$BLK_IMG"

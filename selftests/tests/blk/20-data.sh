@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Data integrity: a 32 MiB round trip, a whole-disk pattern, concurrent
 # random mixed I/O from several jobs, all checked block by block.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 20 || return 0
 
 want=$(gexec blk 'dd if=/dev/urandom of=/run/data bs=1M count=32 2>/dev/null &&

@@ -2,7 +2,7 @@
 # Flush: data written and flushed (fsync of O_DIRECT writes; buffered
 # writes + sync) is in the backing file when the guest is destroyed at
 # once afterwards.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 30 || return 0
 
 out=$(gexec blk "$BV write /dev/xvda 31 1024 2048 --fsync")

@@ -2,7 +2,7 @@
 # Discard: blkdiscard of a range zeroes it and frees its blocks in the
 # backing file (the loop device punches holes), and leaves its
 # neighbours alone.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 40 || return 0
 
 if [ "$(be_node blk $XVDA feature-discard)" != 1 ]; then

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # A disk attached read-only: the guest sees it read-only and no write
 # reaches the backing file.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 50 || return 0
 
 ro=/run/xenpv/blk-ro.img

@@ -2,7 +2,7 @@
 # Negotiated features: what xenstore and xenpv_blkfront's sysfs say was
 # used, and that requests flowed on every queue.  The checks of what the
 # frontend chose need xenpv_blkfront; with the in-tree one they skip.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 60 || return 0
 
 be_pers=$(be_node blk $XVDA feature-persistent)

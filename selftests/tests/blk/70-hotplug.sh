@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Hot-unplug: xl block-detach of an idle disk and of a disk under I/O;
 # nothing hangs, the disk goes away, re-attach works and sees the data.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 70 || return 0
 
 hp=/run/xenpv/blk-hp.img

@@ -9,7 +9,7 @@
 # Last, with trusted=0 (bounce for an untrusted backend) data verifies and
 # a backend mapping the granted pages of 512-byte I/O finds nothing in
 # them but the request's own sector.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 75 || return 0
 
 if ! xenpv_front; then

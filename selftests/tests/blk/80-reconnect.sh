@@ -4,7 +4,7 @@
 # backend restart would), then comes back; I/O that was in flight or
 # queued meanwhile is re-issued and verifies.  The in-tree blkfront marks
 # the disk dead instead, so this is xenpv_blkfront only.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 80 || return 0
 
 if ! xenpv_front; then

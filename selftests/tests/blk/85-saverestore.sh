@@ -8,7 +8,7 @@
 # the old domain (backend, sysfs device, grants).  The backend the guest
 # comes back to offers fewer features (xenpv_blkback's parameters, when it
 # is the backend): the frontend renegotiates and its queue limits follow.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 85 || return 0
 
 # Pairs (front/back) seen passing the save/restore part in the lab; the

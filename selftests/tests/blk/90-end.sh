@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Tear down: the guest goes, and so do its backends.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 90 || return 0
 
 id=$(guest_domid blk)

@@ -6,7 +6,7 @@
 # disable that vif with one log line, and dom0, the other vif and the
 # mapping accounting must not notice.  After every case a second guest's
 # TCP transfer to dom0 verifies and no guest page is left mapped.
-. /xenpv/tests/net-hostile/nh-lib.sh
+. /xenpv/tests/net-hostile/lib.sh
 
 dmesg_start=$(dmesg | wc -l)
 if [ "$XENPV_NETBACK" = xenpv ]; then

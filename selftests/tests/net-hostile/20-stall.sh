@@ -3,7 +3,7 @@
 # after rx_stall_timeout_msecs its vif loses the carrier and the queued
 # frames are dropped; once it posts buffers again the carrier comes back
 # and frames flow.
-. /xenpv/tests/net-hostile/nh-lib.sh
+. /xenpv/tests/net-hostile/lib.sh
 
 if ! nb_xenpv; then
 	skip "RX stall handling" "netback is $XENPV_NETBACK"

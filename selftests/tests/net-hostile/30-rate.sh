@@ -2,7 +2,7 @@
 # A guest trying to send faster than the rate= of its vif spec: the
 # credit limit holds it to the configured rate (on average), the data
 # still arrives intact.
-. /xenpv/tests/net-hostile/nh-lib.sh
+. /xenpv/tests/net-hostile/lib.sh
 
 if ! guest_create r1 disk=none \
 	"vif='mac=00:16:3e:00:05:01,bridge=xenbr0,rate=2Mb/s'"; then

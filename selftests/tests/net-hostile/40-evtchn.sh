@@ -7,7 +7,7 @@
 # extra-info chains, queue counts it never set up, state flapping during
 # I/O and rate= extremes are refused or survived.  After every case a
 # second guest's TCP to dom0 verifies and no guest page is left mapped.
-. /xenpv/tests/net-hostile/nh-lib.sh
+. /xenpv/tests/net-hostile/lib.sh
 
 if ! nb_xenpv; then
 	skip "event channel storms and protocol abuse" "netback is $XENPV_NETBACK"

@@ -2,7 +2,7 @@
 # Detach a vif in the middle of a bulk transfer both ways, then attach a
 # new one: the old vif goes away with nothing left mapped, the new one
 # carries traffic.
-. /xenpv/tests/net-hostile/nh-lib.sh
+. /xenpv/tests/net-hostile/lib.sh
 
 dmesg_start=$(dmesg | wc -l)
 if ! guest_create t1 disk=none; then

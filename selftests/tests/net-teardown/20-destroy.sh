@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # xl destroy in the middle of bulk transfers both ways (two queues): the
 # vif disappears, no page stays mapped, no domain is left as a zombie.
-. /xenpv/tests/net-hostile/nh-lib.sh
+. /xenpv/tests/net-hostile/lib.sh
 
 dmesg_start=$(dmesg | wc -l)
 if ! guest_create t2 disk=none vcpus=2; then

@@ -3,7 +3,7 @@
 # XenBus device pins its driver's module (xenbus core), as for the in-tree
 # backend: with a vif, rmmod is refused and nothing changes; unbinding the
 # vif under load tears it down, then the module unloads.
-. /xenpv/tests/net-hostile/nh-lib.sh
+. /xenpv/tests/net-hostile/lib.sh
 
 if ! nb_xenpv; then
 	skip "rmmod xenpv_netback" "netback is $XENPV_NETBACK"

@@ -3,7 +3,7 @@
 # the receiver's checksum equal to the sender's, UDP datagrams intact.
 # The guest (2 vCPUs) stays up for the tests after this one that leave
 # it as they found it (guest boots are most of this suite's time).
-. /xenpv/tests/net/netlib.sh
+. /xenpv/tests/net/lib.sh
 
 if ! ensure_guest f1 disk=none vcpus=2; then
 	not_ok "guest f1 boots with a vif"

@@ -2,7 +2,7 @@
 # Feature negotiation read back from xenstore, ethtool and sysfs: SG, GSO,
 # rx-copy, split event channels and one queue per vCPU (bounded by the
 # backend); then two queues both carrying traffic both ways.
-. /xenpv/tests/net/netlib.sh
+. /xenpv/tests/net/lib.sh
 
 if ! ensure_guest f1 disk=none vcpus=2; then
 	not_ok "guest f1 with 2 vCPUs boots"

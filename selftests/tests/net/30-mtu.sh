@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # MTU 9000 on guest, vif and bridge: jumbo frames cross unfragmented both
 # ways, TCP data intact.
-. /xenpv/tests/net/netlib.sh
+. /xenpv/tests/net/lib.sh
 
 if ! ensure_guest f1 disk=none vcpus=2; then
 	not_ok "guest f1 boots"

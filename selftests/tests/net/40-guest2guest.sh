@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Two guests talk through the bridge: ping both ways, TCP with checksums.
 # The first is the suite's long-lived guest f1 (see 10-basic.sh).
-. /xenpv/tests/net/netlib.sh
+. /xenpv/tests/net/lib.sh
 
 if ! ensure_guest f1 disk=none vcpus=2 || ! guest_create a2 disk=none; then
 	not_ok "guests f1 and a2 boot"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # xl network-detach with the link idle and under load in both directions;
 # re-attach; the guest keeps running and the new NIC carries data.
-. /xenpv/tests/net/netlib.sh
+. /xenpv/tests/net/lib.sh
 XL=${XL:-/usr/lib/xen-4.17/bin/xl}
 
 if ! guest_create d1 disk=none; then

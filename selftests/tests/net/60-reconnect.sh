@@ -3,7 +3,7 @@
 # the backend driver in dom0); (2) the frontend module is reloaded, for
 # xenpv once with every optional feature masked off (fallback to a
 # minimal backend), then with all of them.
-. /xenpv/tests/net/netlib.sh
+. /xenpv/tests/net/lib.sh
 
 if ! guest_create c1 disk=none vcpus=2; then
 	not_ok "guest c1 boots"

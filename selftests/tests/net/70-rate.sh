@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # A rate= limit in the vif spec: guest transmit throughput within 20% of
 # the configured rate.
-. /xenpv/tests/net/netlib.sh
+. /xenpv/tests/net/lib.sh
 
 rate_mbit=${NET_RATE_MBIT:-4}
 if ! guest_create r1 disk=none \

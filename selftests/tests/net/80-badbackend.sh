@@ -6,7 +6,7 @@
 # and close the device, and come back on a fresh bind.  Then what a
 # backend can read (xenpv_netfront): posted RX buffers are zeroed, and
 # with "trusted" 0 (bounce mode) TCP still verifies both ways.
-. /xenpv/tests/net/netlib.sh
+. /xenpv/tests/net/lib.sh
 
 NBB=/xenpv/bin/netbadback
 

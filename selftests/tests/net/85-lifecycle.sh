@@ -4,7 +4,7 @@
 # works both ways afterwards, and nothing of the old instance is left in
 # dom0 (no backend device, no domain held by a grant mapping).  Then five
 # localhost migrations in a row under one stream.
-. /xenpv/tests/net/netlib.sh
+. /xenpv/tests/net/lib.sh
 
 # Domains gone from the toolstack but still held by Xen (a grant mapping
 # never released keeps them); xenpv_netback's count of mapped pages.

@@ -3,7 +3,7 @@
 # ways with checksums; TSO over IPv6 when the backend
 # takes it.  Every step is bounded (timeouts inside the guest too, so the
 # guest agent is never stuck behind a hung transfer).
-. /xenpv/tests/net/netlib.sh
+. /xenpv/tests/net/lib.sh
 
 if ! ensure_guest f1 disk=none vcpus=2; then
 	not_ok "guest f1 boots"

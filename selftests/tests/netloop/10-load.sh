@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # netloop: module parameters, interface names, sysfs and ethtool views.
-. /xenpv/tests/netloop/nl-lib.sh
+. /xenpv/tests/netloop/lib.sh
 
 if [ ! -f "$NL_KO" ]; then
 	not_ok "xenpv_netloop.ko is in the dom0 image"

@@ -3,7 +3,7 @@
 # port of xenbr0 talks to dom0's address on nl0.  Its frames hold dom0
 # pages, so they pass without a copy; force_copy=1 exercises the copy
 # path (GSO frames included) without any guest.
-. /xenpv/tests/netloop/nl-lib.sh
+. /xenpv/tests/netloop/lib.sh
 
 nl_loaded || insmod "$NL_KO"
 kmsg_mark local

@@ -2,7 +2,7 @@
 # netloop with guest traffic: frames from a guest reach dom0's address on
 # nl0 through xenbr0 and nlbr0; with a zero-copy backend they hold mapped
 # guest pages and are copied.  Replies go back out through nlbr0.
-. /xenpv/tests/netloop/nl-lib.sh
+. /xenpv/tests/netloop/lib.sh
 
 nl_loaded || insmod "$NL_KO"
 [ -e /sys/class/net/nl0 ] && ip addr show dev nl0 | grep -q 192.0.2.1/ || nl_attach

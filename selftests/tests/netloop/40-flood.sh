@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Issue 5 with netloop: a guest floods a stopped dom0 reader whose
 # address is on nl0; the guest pages must not stay mapped.
-. /xenpv/tests/netloop/nl-lib.sh
+. /xenpv/tests/netloop/lib.sh
 
 if ! guest_domid nlg1 >/dev/null || ! guest_domid nlg2 >/dev/null; then
 	not_ok "guests nlg1/nlg2 from 30-guest.sh are running"

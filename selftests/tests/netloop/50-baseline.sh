@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The same flood with dom0's address straight on xenbr0 (no netloop), for
 # comparison; the figures of both runs are printed side by side.
-. /xenpv/tests/netloop/nl-lib.sh
+. /xenpv/tests/netloop/lib.sh
 
 if ! guest_domid nlg1 >/dev/null || ! guest_domid nlg2 >/dev/null; then
 	not_ok "guests nlg1/nlg2 from 30-guest.sh are running"

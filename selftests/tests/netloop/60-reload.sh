@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Unload and reload netloop while guests flood it: no crash, no stuck
 # device, no pages left mapped, no memory lost.
-. /xenpv/tests/netloop/nl-lib.sh
+. /xenpv/tests/netloop/lib.sh
 
 if ! guest_domid nlg1 >/dev/null || ! guest_domid nlg2 >/dev/null; then
 	not_ok "guests nlg1/nlg2 from 30-guest.sh are running"

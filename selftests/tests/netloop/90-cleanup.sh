@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Leave dom0 as the lab set it up.
-. /xenpv/tests/netloop/nl-lib.sh
+. /xenpv/tests/netloop/lib.sh
 
 for g in nlg1 nlg2; do
 	guest_domid $g >/dev/null 2>&1 && guest_destroy $g

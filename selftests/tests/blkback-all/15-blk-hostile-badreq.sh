@@ -1,3 +1,0 @@
-# SPDX-License-Identifier: GPL-2.0
-# One boot for every xenpv_blkback suite: blk-hostile/10-badreq.sh
-. /xenpv/tests/blk-hostile/10-badreq.sh

@@ -1,3 +1,0 @@
-# SPDX-License-Identifier: GPL-2.0
-# One boot for every xenpv_blkback suite: blk-hostile/30-states.sh
-. /xenpv/tests/blk-hostile/30-states.sh
