@@ -272,6 +272,33 @@ mem_drift_ok() {
 		test -n "$m0" -a $((${m0:-0} - m1)) -lt 16384
 }
 
+# guest_save NAME FILE DESC, guest_restore NAME FILE DESC: `xl save` of
+# NAME to FILE (the domain is gone afterwards) and `xl restore` of it, each
+# one TAP result, bounded by 300 s; on failure the tail of xl's output and
+# a false return (the caller cleans up).  The time taken is a # line.
+guest_save() {
+	rm -f "$2"
+	_xl_timed "$1" save "$3" $XL save "$1" "$2"
+}
+
+guest_restore() {
+	_xl_timed "$1" restore "$3" $XL restore "$2" && rm -f "$2"
+}
+
+_xl_timed() {
+	local name=$1 what=$2 desc=$3 log t0
+	shift 3
+	log=/run/xenpv/$name.$what.log
+	t0=$(date +%s.%N)
+	if ! timeout 300 "$@" >"$log" 2>&1; then
+		not_ok "$desc"
+		sed 's/^/#   /' "$log" | tail -n 15
+		return 1
+	fi
+	ok "$desc"
+	diag "xl $what $name took $(echo "$t0 $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}') s"
+}
+
 # backend_state DOMID TYPE DEVID: XenbusState of a backend device.
 backend_state() {
 	xenstore-read "/local/domain/0/backend/$2/$1/$3/state" 2>/dev/null

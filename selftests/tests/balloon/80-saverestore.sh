@@ -17,24 +17,11 @@ check "ballooned to 128 MiB" bal_wait_current bsr $((128 * MiB)) 180
 mt1=$(memtotal bsr)
 
 save=/run/xenpv/bsr.save
-rm -f "$save"
-t0=$(date +%s)
-if ! timeout 300 $XL save bsr "$save" >/run/xenpv/bsr.save.log 2>&1; then
-	not_ok "xl save"
-	sed 's/^/#   /' /run/xenpv/bsr.save.log | tail -n 10
+if ! guest_save bsr "$save" "xl save" ||
+   ! guest_restore bsr "$save" "xl restore"; then
 	guest_destroy bsr
 	return
 fi
-ok "xl save"
-if ! timeout 300 $XL restore "$save" >/run/xenpv/bsr.restore.log 2>&1; then
-	not_ok "xl restore"
-	sed 's/^/#   /' /run/xenpv/bsr.restore.log | tail -n 10
-	guest_destroy bsr
-	return
-fi
-ok "xl restore"
-rm -f "$save"
-diag "save + restore took $(($(date +%s) - t0)) s"
 check "guest answers after restore" wait_for 60 gexec bsr true
 # give a wrong target time to show (the driver acts within a second)
 sleep 3

@@ -25,6 +25,19 @@ esac
 
 BB=/sys/module/xenpv_blkback/parameters
 xenpv_back() { [ "$XENPV_BLKBACK" = xenpv ]; }
+# bb_params save|restore: xenpv_blkback's parameters, kept around the test
+bb_params() {
+	local p
+	xenpv_back || return 0
+	for p in max_queues max_ring_page_order max_indirect_segments \
+		 feature_persistent feature_discard; do
+		if [ "$1" = save ]; then
+			cat $BB/$p >/run/xenpv/bb.$p
+		else
+			cat /run/xenpv/bb.$p >$BB/$p
+		fi
+	done
+}
 
 # The guest's load: rounds of "write 1024 blocks with seed 850+N, verify
 # them"; the round number goes to /run/load.round, the end to
@@ -85,39 +98,25 @@ old=$(guest_domid blk)
 r0=$(round)
 rec0=$(xenpv_front && fe_sys blk $XVDA reconnects)
 save=/run/xenpv/blk.save
-rm -f "$save"
-t0=$(date +%s)
-if ! timeout 300 $XL save blk "$save" >/run/xenpv/save.log 2>&1; then
-	not_ok "xl save while the guest writes"
-	sed 's/^/#   /' /run/xenpv/save.log | tail -n 10
+if ! guest_save blk "$save" "xl save while the guest writes"; then
 	blk_diag blk
 	return
 fi
-ok "xl save while the guest writes"
-t1=$(date +%s)
 
 # The backend the guest comes back to offers less.
+bb_params save
 if xenpv_back; then
-	for p in max_queues max_ring_page_order max_indirect_segments \
-		 feature_persistent feature_discard; do
-		cat $BB/$p >/run/xenpv/bb.$p
-	done
 	echo 1 >$BB/max_queues
 	echo 0 >$BB/max_ring_page_order
 	echo 0 >$BB/max_indirect_segments
 	echo N >$BB/feature_persistent
 	echo N >$BB/feature_discard
 fi
-if ! timeout 300 $XL restore "$save" >/run/xenpv/restore.log 2>&1; then
-	not_ok "xl restore"
-	sed 's/^/#   /' /run/xenpv/restore.log | tail -n 10
+if ! guest_restore blk "$save" "xl restore"; then
+	bb_params restore
 	blk_diag blk
 	return
 fi
-ok "xl restore"
-t2=$(date +%s)
-rm -f "$save"
-diag "xl save $((t1 - t0)) s, xl restore $((t2 - t1)) s"
 moved "restore" "$old" "$r0"
 if xenpv_front; then
 	is "restore: sysfs counts the resume as a reconnect" \
@@ -134,11 +133,8 @@ if xenpv_back; then
 			"$(gexec blk "cd /sys/bus/xen/devices/vbd-$XVDA && cat nr_queues ring_page_order max_indirect_segments persistent_grants discard" | tr '\n' ' ')" \
 			"1 0 0 0 0 "
 	fi
-	for p in max_queues max_ring_page_order max_indirect_segments \
-		 feature_persistent feature_discard; do
-		cat /run/xenpv/bb.$p >$BB/$p
-	done
 fi
+bb_params restore
 
 # Live migration to this host, 5 times in a row, the load still running.
 # Opt-in: Debian's Xen (4.17, and 4.20 in Debian 13) is built without

@@ -111,27 +111,12 @@ migrate5() {
 saverestore() {
 	old=$(guest_domid f1)
 	stream_start 5851 85
-	t0=$(date +%s.%N)
-	rm -f "$save"
-	if ! timeout 300 $XL save f1 "$save" >/run/xenpv/f1.save.log 2>&1; then
-		not_ok "xl save with a TCP stream in flight"
-		sed 's/^/#   /' /run/xenpv/f1.save.log | tail -n 10
+	if ! guest_save f1 "$save" "xl save with a TCP stream in flight" ||
+	   ! guest_restore f1 "$save" "xl restore"; then
 		kill "$stream_pid" 2>/dev/null
 		guest_destroy f1
 		return 1
 	fi
-	t1=$(date +%s.%N)
-	if ! timeout 300 $XL restore "$save" >/run/xenpv/f1.restore.log 2>&1; then
-		not_ok "xl restore"
-		sed 's/^/#   /' /run/xenpv/f1.restore.log | tail -n 10
-		kill "$stream_pid" 2>/dev/null
-		guest_destroy f1
-		return 1
-	fi
-	t2=$(date +%s.%N)
-	rm -f "$save"
-	diag "xl save $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s, xl restore $(echo "$t1 $t2" | awk '{printf "%.1f", $2 - $1}') s"
-	ok "xl save + xl restore with a TCP stream in flight"
 	check "guest answers after restore" wait_for 60 gexec f1 true
 	stream_finish 5851 "TCP stream across save/restore"
 	pings "after restore"
