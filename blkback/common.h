@@ -37,6 +37,7 @@ extern unsigned int xbb_max_indirect;
 extern unsigned int xbb_max_pgrants;
 extern bool xbb_persistent;
 extern bool xbb_discard;
+extern unsigned int xbb_resize_poll_ms;
 
 extern struct workqueue_struct *xbb_wq;
 extern atomic_t xbb_mapped_total;	/* grant mappings, all devices */
@@ -196,7 +197,7 @@ struct xbb_dev {
 	dev_t devt;
 	bool readonly;
 	bool cdrom;
-	u64 sectors;			/* 512-byte units */
+	u64 sectors;			/* 512-byte units, as last published */
 	u32 lbs_sectors;		/* logical block, 512-byte units */
 	bool can_flush, can_discard, can_secure;
 
@@ -215,6 +216,8 @@ struct xbb_dev {
 	atomic_t mapped;		/* grant mappings of this vbd */
 	struct xbb_stats st;
 	struct work_struct fatal_work;	/* disconnect a broken ring */
+	struct delayed_work resize_work;	/* publish a new size (resize.c) */
+	unsigned long resizes;		/* new sizes published */
 };
 
 /* ring.c */
@@ -243,6 +246,19 @@ bool xbb_pg_add(struct xbb_ring *ring, struct xbb_pgrant *pg);
 void xbb_pg_put(struct xbb_ring *ring, struct xbb_pgrant *pg);
 void xbb_pg_reclaim(struct xbb_ring *ring, bool all_idle);
 void xbb_pg_purge(struct xbb_ring *ring);
+
+/* resize.c */
+void xbb_resize_init(struct xbb_dev *be);
+void xbb_resize_start(struct xbb_dev *be);
+void xbb_resize_check(struct xbb_dev *be);
+void xbb_resize_stop(struct xbb_dev *be);
+void xbb_resize_exit(struct xbb_dev *be);
+
+/* Sectors of the backing device now; requests are checked against it. */
+static inline u64 xbb_capacity(struct xbb_dev *be)
+{
+	return bdev_nr_sectors(be->bdev);
+}
 
 /* sysfs.c */
 extern const struct attribute_group *xbb_groups[];

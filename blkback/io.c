@@ -500,7 +500,7 @@ static void xbb_do_discard(struct xbb_ring *ring, struct xbb_req *req,
 	req->op = BLKIF_OP_DISCARD;
 	if (be->readonly ||
 	    !xenpv_blkif_range_ok(d->sector_number, d->nr_sectors,
-				  be->sectors)) {
+				  xbb_capacity(be))) {
 		xbb_fail(ring, req, BLKIF_RSP_ERROR);
 		return;
 	}
@@ -563,7 +563,7 @@ void xbb_dispatch(struct xbb_ring *ring, struct xbb_req *req,
 		err = -EROFS;
 	/* a pure flush (no segment) names no sectors */
 	if (!err && req->nseg &&
-	    !xenpv_blkif_range_ok(req->sector, req->nsect, be->sectors))
+	    !xenpv_blkif_range_ok(req->sector, req->nsect, xbb_capacity(be)))
 		err = -ERANGE;
 	if (!err && be->lbs_sectors > 1) {
 		unsigned int i;

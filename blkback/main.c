@@ -39,6 +39,11 @@ module_param_named(feature_discard, xbb_discard, bool, 0644);
 MODULE_PARM_DESC(feature_discard,
 		 "Offer discard when the backing device supports it (default on)");
 
+unsigned int xbb_resize_poll_ms = 500;
+module_param_named(resize_poll_ms, xbb_resize_poll_ms, uint, 0644);
+MODULE_PARM_DESC(resize_poll_ms,
+		 "How often an idle connected vbd looks whether its backing device changed size, in ms (default 500, 0 = only when requests arrive)");
+
 atomic_t xbb_mapped_total = ATOMIC_INIT(0);
 atomic_t xbb_pages_out = ATOMIC_INIT(0);
 atomic_t xbb_pages_leaked = ATOMIC_INIT(0);

@@ -246,6 +246,7 @@ void xbb_ring_work(struct work_struct *work)
 
 	if (!test_bit(XBB_RING_STOPPING, &ring->flags) &&
 	    !test_bit(XBB_RING_BROKEN, &ring->flags)) {
+		xbb_resize_check(ring->be);
 		blk_start_plug(&plug);
 		took = xbb_intake(ring);
 		blk_finish_plug(&plug);

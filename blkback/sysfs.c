@@ -114,10 +114,39 @@ static ssize_t persistent_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(persistent);
 
+/* the size last published in xenstore, and how often it changed */
+static ssize_t sectors_show(struct device *dev,
+			    struct device_attribute *attr, char *buf)
+{
+	struct xbb_dev *be = dev_get_drvdata(dev);
+
+	if (!be)
+		return -ENODEV;
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(be->sectors));
+}
+static DEVICE_ATTR_RO(sectors);
+
+static ssize_t resizes_show(struct device *dev,
+			    struct device_attribute *attr, char *buf)
+{
+	struct xbb_dev *be = dev_get_drvdata(dev);
+	unsigned long n;
+
+	if (!be)
+		return -ENODEV;
+	mutex_lock(&be->lock);
+	n = be->resizes;
+	mutex_unlock(&be->lock);
+	return sysfs_emit(buf, "%lu\n", n);
+}
+static DEVICE_ATTR_RO(resizes);
+
 static struct attribute *xbb_info_attrs[] = {
 	&dev_attr_nr_queues.attr,
 	&dev_attr_ring_slots.attr,
 	&dev_attr_persistent.attr,
+	&dev_attr_sectors.attr,
+	&dev_attr_resizes.attr,
 	NULL,
 };
 

@@ -25,6 +25,7 @@ static void xbb_disconnect(struct xbb_dev *be)
 
 	if (!be->rings)
 		return;
+	xbb_resize_stop(be);
 	for (i = 0; i < be->nr_rings; i++)
 		xbb_ring_stop(&be->rings[i]);
 	kfree(be->rings);
@@ -253,6 +254,8 @@ static void xbb_try_connect(struct xbb_dev *be)
 	err = xbb_connect_rings(be);
 	if (err)
 		return;
+	/* it may have changed while no frontend was connected */
+	be->sectors = bdev_nr_sectors(be->bdev);
 	err = xbb_publish(be);
 	if (err) {
 		xenbus_dev_fatal(xdev, err, "writing disk details to %s",
@@ -261,6 +264,7 @@ static void xbb_try_connect(struct xbb_dev *be)
 		return;
 	}
 	xenbus_switch_state(xdev, XenbusStateConnected);
+	xbb_resize_start(be);
 }
 
 /* Open the backing device named by physical-device. */
@@ -417,6 +421,7 @@ static int xbb_probe(struct xenbus_device *xdev,
 	be->fe_state = XenbusStateUnknown;
 	mutex_init(&be->lock);
 	INIT_WORK(&be->fatal_work, xbb_fatal_work);
+	xbb_resize_init(be);
 	gnttab_page_cache_init(&be->page_cache);
 	dev_set_drvdata(&xdev->dev, be);
 
@@ -487,6 +492,7 @@ static void xbb_remove(struct xenbus_device *xdev)
 	}
 	mutex_unlock(&be->lock);
 	cancel_work_sync(&be->fatal_work);
+	xbb_resize_exit(be);
 	gnttab_page_cache_shrink(&be->page_cache, 0);
 	if (atomic_read(&be->mapped))
 		dev_err(&xdev->dev, "removed with %d grants still mapped\n",

@@ -311,23 +311,41 @@ static void xbf_connect(struct xbf_info *info)
 	info->disk_added = true;
 }
 
-/* The backend says Connected again while we are: a size change. */
+/*
+ * The backend rewrote its state (still Connected) while we are connected:
+ * the way a backend announces a new size.  Taken without reconnecting;
+ * I/O in flight carries on.  A value we cannot use leaves the disk as it
+ * is.  Both lines are rate limited: the backend may rewrite its state as
+ * often as it likes.
+ */
 static void xbf_update_capacity(struct xbf_info *info)
 {
+	struct xenbus_device *dev = info->xbdev;
 	unsigned long long sectors;
 	int ret;
 
-	ret = xenbus_scanf(XBT_NIL, info->xbdev->otherend, "sectors", "%llu",
-			   &sectors);
-	if (ret != 1 || !info->gd || sectors == info->sectors)
+	if (!info->gd || info->conn != XBF_CONNECTED)
 		return;
-	if (!xenpv_bf_capacity_ok(sectors, info->sector_size)) {
-		dev_warn(&info->xbdev->dev, "ignoring new size of %llu sectors\n",
-			 sectors);
+	ret = xenbus_scanf(XBT_NIL, dev->otherend, "sectors", "%llu", &sectors);
+	if (ret != 1) {
+		dev_warn_ratelimited(&dev->dev,
+				     "%s: unreadable sectors from the backend (%d): size stays %llu sectors\n",
+				     info->gd->disk_name, ret, info->sectors);
 		return;
 	}
-	dev_info(&info->xbdev->dev, "%s: size now %llu sectors\n",
-		 info->gd->disk_name, sectors);
+	if (sectors == info->sectors)
+		return;
+	if (!xenpv_bf_capacity_ok(sectors, info->sector_size)) {
+		dev_warn_ratelimited(&dev->dev,
+				     "%s: refusing new size of %llu sectors (sector-size %u): size stays %llu sectors\n",
+				     info->gd->disk_name, sectors,
+				     info->sector_size, info->sectors);
+		return;
+	}
+	dev_info_ratelimited(&dev->dev,
+			     "%s: resized online from %llu to %llu sectors (%llu MiB)\n",
+			     info->gd->disk_name, info->sectors, sectors,
+			     sectors >> 11);
 	info->sectors = sectors;
 	set_capacity_and_notify(info->gd, sectors);
 }

@@ -147,15 +147,18 @@ static inline u32 xenpv_bf_phys_sector_size(u32 phys, u32 logical)
 }
 
 /*
- * "sectors" counts 512-byte units (as Linux backends write it); refuse a
- * count whose byte size would not fit in 64 bits, and a count that is not
- * a whole number of logical sectors.
+ * "sectors" counts 512-byte units (as Linux backends write it), at connect
+ * and on every later change.  Refuse a count whose byte size would not fit
+ * in a signed 64-bit file offset (the block device's i_size), and a count
+ * that is not a whole number of logical sectors.
  */
+#define XENPV_BF_MAX_SECTORS	((~(u64)0 >> 1) >> XENPV_BF_SECTOR_SHIFT)
+
 static inline bool xenpv_bf_capacity_ok(u64 sectors, u32 sector_size)
 {
 	u32 per_lsect = sector_size >> XENPV_BF_SECTOR_SHIFT;
 
-	if (sectors > (~(u64)0 >> XENPV_BF_SECTOR_SHIFT))
+	if (sectors > XENPV_BF_MAX_SECTORS)
 		return false;
 	return per_lsect && (sectors % per_lsect) == 0;
 }

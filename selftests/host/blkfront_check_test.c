@@ -84,6 +84,10 @@ int main(void)
 	t(xenpv_bf_capacity_ok(131072, 512), "64 MiB capacity ok");
 	t(xenpv_bf_capacity_ok(0, 512), "empty disk ok");
 	t(!xenpv_bf_capacity_ok(~0ULL, 512), "overflowing capacity refused");
+	t(!xenpv_bf_capacity_ok(1ULL << 54, 512), "capacity of 2^63 bytes refused (i_size is signed)");
+	t(xenpv_bf_capacity_ok((1ULL << 54) - 1, 512), "largest capacity whose bytes fit an loff_t ok");
+	t(!xenpv_bf_capacity_ok(1ULL << 55, 512), "capacity of 2^64 bytes refused");
+	t(xenpv_bf_capacity_ok(6442450944ULL, 512), "3 TiB capacity ok");
 	t(!xenpv_bf_capacity_ok(9, 4096), "capacity not whole 4K sectors refused");
 	t(xenpv_bf_capacity_ok(16, 4096), "capacity of whole 4K sectors ok");
 

@@ -127,6 +127,36 @@ base_tree() {
 	fi
 }
 
+# ext4_tools_tar OUT: ext4 for a guest that needs it (blk/45-resize): the
+# stock modules, mke2fs, resize2fs, e2fsck and their libraries (but libc,
+# which guests have), flat in a tar that the test puts at the start of a
+# disk image and the guest unpacks from the raw xvd, so that the guest
+# initramfs every lab guest boots stays as small as it is.  Left out when
+# the host has no e2fsprogs (the test then skips its ext4 part).
+ext4_tools_tar() {
+	local t=$out/ext4tools m f b
+	rm -rf "$t" "$1"
+	mkdir -p "$t"
+	for b in mke2fs resize2fs e2fsck; do
+		f=$(command -v "$b" || echo "/usr/sbin/$b")
+		[ -x "$f" ] || { log "no $b on the host: no ext4 tools for guests"; return 0; }
+		cp -L "$f" "$t/"
+		LD_LIBRARY_PATH= ldd "$f" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p' |
+			grep -v '/libc\.so' | xargs -r cp -L -t "$t/"
+	done
+	[ -f /etc/mke2fs.conf ] && cp /etc/mke2fs.conf "$t/"
+	# in the order the guest loads them (crc32c-intel needs SSE4.2)
+	for m in crc32c_generic ext4; do
+		modprobe -d "$pkgroot" -S "$XENPV_KVER" --show-depends "$m"
+	done | awk '$1 == "insmod" && !seen[$2]++ {print $2}' |
+		grep -v crc32c-intel >"$t/mods"
+	xargs -r cp -t "$t/" <"$t/mods"
+	sed 's|.*/||' "$t/mods" >"$t/modules.order"
+	rm "$t/mods"
+	tar -C "$t" -cf "$1" .
+	rm -rf "$t"
+}
+
 pack() {
 	(cd "$1" && find . | cpio -o -H newc --quiet) | gzip -1 >"$2"
 }
@@ -177,6 +207,7 @@ for ko in xenpv_blkback xenpv_netback xenpv_netloop; do
 	[ -f "$ko" ] && cp "$ko" "$d/xenpv/modules/"
 done
 cp -a "$XENPV_TOP/selftests/tests/." "$d/xenpv/tests/"
+ext4_tools_tar "$d/xenpv/ext4tools.tar"
 elf_kernel "$pkgroot/boot/vmlinuz-$XENPV_KVER" "$d/boot/vmlinux"
 cp "$out/domU.cpio" "$d/boot/domU.cpio"
 if [ -f "$XENPV_MODULES_DIR/initrd.img" ]; then

@@ -32,6 +32,13 @@
  *   blkhostile DEVID flap N   N times: requests in flight, then Closing
  *                             and straight back to Connected (must be
  *                             refused), Closed, reconnect, I/O checked
+ *   blkhostile DEVID edge S   the far end of a big disk: the last 4 KiB
+ *                             and a read across sector 2^32 must work,
+ *                             requests crossing or past the end must
+ *                             fail; 16 KiB of bytes 0xa0..0xa3 written
+ *                             at sector S (dom0 looks for them); then
+ *                             leaves the vbd as a fresh one, for the
+ *                             kernel's frontend to take
  *
  * Options: "persistent" offers feature-persistent, "abi32" speaks the
  * x86_32 ring layout (protocol x86_32-abi, 108-byte slots), "order=N"
@@ -826,6 +833,38 @@ static void do_close(void)
 	    be_state());
 }
 
+/* Edges of the disk: what must work and what must fail near its end. */
+static void do_edge(uint64_t at)
+{
+	uint64_t sectors = (uint64_t)xs_read_num(be, "sectors", 0);
+
+	if (sectors < 96)
+		die("disk of %llu sectors: too small", (unsigned long long)sectors);
+	rw(0, 1, sectors - 8, 1, 0, 7, ~0u);
+	expect("read of the last 4 KiB", 1, RSP_OKAY);
+	rw(0, 2, sectors - 1, 1, 7, 7, ~0u);
+	expect("read of the last sector alone", 2, RSP_OKAY);
+	rw(0, 3, sectors - 4, 1, 0, 7, ~0u);
+	expect("read crossing the end by 4 sectors", 3, RSP_ERROR);
+	rw(1, 4, sectors - 4, 1, 0, 7, ~0u);
+	expect("write crossing the end by 4 sectors", 4, RSP_ERROR);
+	rw(1, 5, sectors - 80, 11, 0, 7, ~0u);
+	expect("11-segment write crossing the end by 8 sectors", 5, RSP_ERROR);
+	rw(0, 6, sectors, 1, 0, 0, ~0u);
+	expect("read of the first sector past the end", 6, RSP_ERROR);
+	rw(0, 7, sectors + (1ULL << 32), 1, 0, 7, ~0u);
+	expect("read 2 TiB past the end", 7, RSP_ERROR);
+	if (sectors > (1ULL << 32) + 8) {
+		rw(0, 8, (1ULL << 32) - 4, 1, 0, 7, ~0u);
+		expect("read across sector 2^32 (2 TiB)", 8, RSP_OKAY);
+	}
+	if (at && at + 32 <= sectors)
+		roundtrip("at the chosen sector", at, 0xa0);
+	do_close();
+	/* as at boot: frontend Initialising, backend InitWait */
+	say(fe_reset(), "backend back in InitWait for the next frontend");
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -1080,7 +1119,7 @@ int main(int argc, char **argv)
 	int i, persistent = 0;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s DEVID badreq|prod|hang N|close|states|storm S|fill|dupgref|churn N|flap N [persistent] [abi32] [order=N]\n",
+		fprintf(stderr, "usage: %s DEVID badreq|prod|hang N|close|states|storm S|fill|dupgref|churn N|flap N|edge S [persistent] [abi32] [order=N]\n",
 			argv[0]);
 		return 2;
 	}
@@ -1123,6 +1162,8 @@ int main(int argc, char **argv)
 		do_churn(argc > 3 ? atoi(argv[3]) : 4);
 	else if (!strcmp(argv[2], "flap"))
 		do_flap(argc > 3 ? atoi(argv[3]) : 3);
+	else if (!strcmp(argv[2], "edge"))
+		do_edge(argc > 3 ? strtoull(argv[3], NULL, 0) : 0);
 	else
 		die("unknown scenario %s", argv[2]);
 	printf("%s: %d failure(s)\n", argv[2], failures);
