@@ -18,8 +18,6 @@
 #include <xenpv/netfront_check.h>
 #include "netfront.h"
 
-#define XNF_RX_MAX_EXTRAS	(XEN_NETIF_EXTRA_TYPE_MAX - 1)
-
 /* One packet's responses, copied out of the shared ring. */
 struct xnf_rx_pkt {
 	struct xen_netif_rx_response rsp[XNF_RX_MAX_SLOTS];
@@ -147,7 +145,7 @@ static int xnf_rx_gather(struct xnf_queue *q, RING_IDX prod,
 		do {
 			if (cons == prod)
 				return 0;
-			if (++extras > XNF_RX_MAX_EXTRAS) {
+			if (!xnf_rx_extras_ok(++extras)) {
 				xnf_protocol_error(q->nf,
 						   "%s: RX packet with too many extra slots",
 						   q->name);

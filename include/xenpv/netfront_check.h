@@ -108,6 +108,15 @@ static inline bool xnf_rx_frame_ok(u32 nr_slots, u32 max_slots, u32 len)
 }
 
 /*
+ * Extra-info slots chained to one RX packet: each type at most once, so
+ * never more than there are types.  A longer chain is a protocol error.
+ */
+static inline bool xnf_rx_extras_ok(u32 nr_extras)
+{
+	return nr_extras <= XNF_EXTRA_TYPE_MAX - 1;
+}
+
+/*
  * An RX extra-info slot.  GSO information must give a non-zero segment
  * size and a TCP type we announced; other types are ignored.  An unknown
  * or zero type is a protocol error.

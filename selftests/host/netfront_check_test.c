@@ -81,6 +81,13 @@ int main(void)
 	t(xnf_rx_rsp_check(3, 0x7fff, 0xffff, 3, 4096) == XNF_BAD, "rx attack: offset and size at maximum");
 	t(xnf_rx_extra_check(0xff, 0, 0) == XNF_BAD, "rx attack: extra type 0xff");
 	t(!xnf_rx_frame_ok(XNF_RX_ATTACK_SLOTS, 18, 100), "rx attack: more_data on every slot");
+	t(!xnf_rx_frame_ok(19, 18, 19 * 100), "rx attack: 19 data slots (netbadback rxslots)");
+	t(xnf_rx_rsp_check(4, 60, 0, 3, 4096) == XNF_BAD, "rx attack: the next slot's id (netbadback rxbadid)");
+	t(xnf_rx_rsp_check(3, 200, 4000, 3, 4096) == XNF_BAD, "rx attack: offset 4000 size 200 (netbadback rxbadoff)");
+	t(xnf_rx_extra_check(0x42, 0, 0) == XNF_BAD, "rx attack: extra type 0x42 (netbadback rxbadextra)");
+	t(xnf_rx_extras_ok(5), "rx: five chained extras (one of each type) fine");
+	t(!xnf_rx_extras_ok(6), "rx attack: six chained extras (netbadback rxextras)");
+	t(xnf_rx_rsp_check(3, XNF_RSP_ERROR, 4000, 3, 4096) == XNF_DROP, "rx: error status drops whatever the offset (netbadback rxerr)");
 
 	/* extra info */
 	t(EXTRA(GSO, 1448, XNF_GSO_TYPE_TCPV4) == XNF_OK, "extra: gso v4");

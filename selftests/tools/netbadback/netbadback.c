@@ -2,11 +2,11 @@
 /*
  * netbadback: play a misbehaving network backend from dom0.
  *
- * It maps a guest's netif TX shared ring through /dev/xen/gntdev (the
- * ring is granted to dom0, where the real backend runs) and corrupts what
- * only the backend may write.  The guest frontend notices on its next
- * transmit or TX interrupt; it must drop the connection with one log line
- * and keep running.
+ * It maps a guest's netif TX or RX shared ring through /dev/xen/gntdev
+ * (the ring is granted to dom0, where the real backend runs) and corrupts
+ * what only the backend may write.  The guest frontend notices on its
+ * next transmit or interrupt (RX: when its link comes up); it must drop
+ * the connection with one log line and keep running.
  *
  *   netbadback DOMID GREF show      print the ring indices
  *   netbadback DOMID GREF rspprod [SECS]
@@ -41,8 +41,28 @@
  *                                   from being filled) and count non-zero
  *                                   bytes; a fresh buffer should be zeros
  *
+ * RX ring modes (GREF is the RX ring).  The guest is to have its link
+ * down, so that it reads no RX response until it brings the link up
+ * again (open polls the ring once); the real backend may still write a
+ * frame meanwhile, so the corruption is put back, after the backend's
+ * responses, whenever it was overwritten, for SECS or until SIGTERM:
+ *   rxrspprod SECS                  rsp_prod 1000 slots ahead
+ *   rxbadid SECS                    a response whose id is the next slot's
+ *   rxbadoff SECS                   offset 4000 + size 200: past the page
+ *   rxbadextra SECS                 a data slot with extra-info, then an
+ *                                   extra slot of type 0x42
+ *   rxextras SECS                   a data slot followed by six chained
+ *                                   (valid, hash type) extra slots
+ *   rxslots SECS                    19 data slots chained by more_data
+ *                                   (one frame may use at most 18)
+ *   rxerr SECS                      no extra response: wait (SECS) for
+ *                                   the backend's next one and rewrite
+ *                                   its status to -1 (NETIF_RSP_ERROR)
+ *                                   in place, so the rings stay in step:
+ *                                   the frame is to be dropped, counted
+ *
  * Prints key=value pairs; exit 0 when the ring was mapped and written
- * (for badid SECS: and a response was published).
+ * (for badid SECS and the RX modes: and a response was published).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +71,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -98,6 +119,31 @@ struct rx_sring {
 		uint8_t raw[8];
 	} ring[RX_RING_SZ];
 };
+
+/* RX response and extra-info slot (xen_netif_rx_response, _extra_info). */
+struct rx_rsp {
+	uint16_t id, offset, flags;
+	int16_t status;
+};
+
+struct rx_extra {
+	uint8_t type, flags;
+	uint16_t pad[3];
+};
+
+#define RXF_MORE_DATA	4u	/* XEN_NETRXF_more_data */
+#define RXF_EXTRA_INFO	8u	/* XEN_NETRXF_extra_info */
+#define EXTRA_HASH	4u	/* XEN_NETIF_EXTRA_TYPE_HASH */
+#define EXTRA_MORE	1u	/* XEN_NETIF_EXTRA_FLAG_MORE */
+#define RX_MAX_FILL	19u	/* slots an RX mode writes at most */
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static void die(const char *what)
 {
@@ -288,6 +334,139 @@ static void rxpeek(int fd, struct rx_sring *s, uint32_t domid)
 	printf("samples=%lu dirty=%lu worst=%lu\n", samples, dirty, worst);
 }
 
+/*
+ * The RX responses of @mode for the slots from ring index @p: fills
+ * @slot (raw 8-byte slots), returns how many, or 0 for an unknown mode.
+ */
+static unsigned int rx_build(const char *mode, uint32_t p,
+			     uint8_t slot[RX_MAX_FILL][8])
+{
+	struct rx_rsp r = { .id = p % RX_RING_SZ, .status = 60 };
+	struct rx_extra e = { 0 };
+	unsigned int i, n = 1;
+
+	if (!strcmp(mode, "rxbadid")) {
+		r.id = (p + 1) % RX_RING_SZ;
+	} else if (!strcmp(mode, "rxbadoff")) {
+		r.offset = 4000;
+		r.status = 200;
+	} else if (!strcmp(mode, "rxbadextra")) {
+		r.flags = RXF_EXTRA_INFO;
+		e.type = 0x42;
+		memcpy(slot[1], &e, 8);
+		n = 2;
+	} else if (!strcmp(mode, "rxextras")) {
+		r.flags = RXF_EXTRA_INFO;
+		for (n = 1; n <= 6; n++) {
+			e.type = EXTRA_HASH;
+			e.flags = n < 6 ? EXTRA_MORE : 0;
+			memcpy(slot[n], &e, 8);
+		}
+	} else if (!strcmp(mode, "rxslots")) {
+		for (i = 1; i < RX_MAX_FILL; i++) {
+			struct rx_rsp m = { .id = (p + i) % RX_RING_SZ,
+					    .status = 100 };
+
+			m.flags = i + 1 < RX_MAX_FILL ? RXF_MORE_DATA : 0;
+			memcpy(slot[i], &m, 8);
+		}
+		r.flags = RXF_MORE_DATA;
+		r.status = 100;
+		n = RX_MAX_FILL;
+	} else if (strcmp(mode, "rxrspprod")) {
+		return 0;
+	}
+	memcpy(slot[0], &r, 8);
+	return n;
+}
+
+/* Are the @n slots from @p what we wrote, and rsp_prod where we put it? */
+static bool rx_intact(struct rx_sring *s, uint32_t p, uint32_t want_prod,
+		      uint8_t slot[RX_MAX_FILL][8], unsigned int n)
+{
+	unsigned int i;
+
+	if (RD(s->rsp_prod) != want_prod)
+		return false;
+	for (i = 0; i < n; i++)
+		if (memcmp((const void *)s->ring[(p + i) % RX_RING_SZ].raw,
+			   slot[i], 8))
+			return false;
+	return true;
+}
+
+/*
+ * Inject @mode after the backend's last response and keep it there for
+ * @secs (or until SIGTERM): the backend's next frame overwrites the slot
+ * at its own producer, then we write ours again behind it.  Returns how
+ * often it was written.
+ */
+static unsigned long rx_inject(struct rx_sring *s, const char *mode,
+			       unsigned long secs)
+{
+	uint8_t slot[RX_MAX_FILL][8];
+	time_t end = time(NULL) + secs;
+	unsigned long n_applied = 0, short_ring = 0;
+	uint32_t p = 0, want = 0;
+	unsigned int n = 0, i;
+	bool prod_only = !strcmp(mode, "rxrspprod");
+
+	while (!stop && time(NULL) < end) {
+		if (n_applied && rx_intact(s, p, want, slot, n)) {
+			usleep(20);
+			continue;
+		}
+		p = RD(s->rsp_prod);
+		n = prod_only ? 0 : rx_build(mode, p, slot);
+		/* only answer requests the guest posted */
+		if ((uint32_t)(RD(s->req_prod) - p) < (n ? n : 1)) {
+			short_ring++;
+			usleep(1000);
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			memcpy((void *)s->ring[(p + i) % RX_RING_SZ].raw,
+			       slot[i], 8);
+		__sync_synchronize();
+		want = prod_only ? p + 1000 : p + n;
+		WR(s->rsp_prod, want);
+		if (!n_applied++) {
+			printf("first_at=%u slots=%u\n", p, n);
+			fflush(stdout);
+		}
+	}
+	printf("applied=%lu short_ring=%lu\n", n_applied, short_ring);
+	return n_applied;
+}
+
+/*
+ * rxerr: the backend's next response gets status -1 in place (the
+ * guest, link down, has not read it): a failure report, which the guest
+ * is to count and drop without losing step with the backend.
+ */
+static unsigned long rx_rewrite_err(struct rx_sring *s, unsigned long secs)
+{
+	time_t end = time(NULL) + secs;
+	uint32_t p = RD(s->rsp_prod);
+	struct rx_rsp r;
+
+	while (!stop && time(NULL) < end) {
+		if (RD(s->rsp_prod) == p) {
+			usleep(20);
+			continue;
+		}
+		memcpy(&r, (const void *)s->ring[p % RX_RING_SZ].raw, 8);
+		printf("rewritten_at=%u id=%u offset=%u flags=%u status=%d\n",
+		       p, r.id, r.offset, r.flags, r.status);
+		r.status = -1;
+		memcpy((void *)s->ring[p % RX_RING_SZ].raw, &r, 8);
+		__sync_synchronize();
+		return 1;
+	}
+	printf("rewritten=0\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct {
@@ -301,7 +480,7 @@ int main(int argc, char **argv)
 
 	if (argc != 4 && argc != 5) {
 		fprintf(stderr, "usage: netbadback DOMID GREF %s\n",
-			"show|rspprod [SECS]|badid [SECS]|nullrsp [SECS]|dupid|txpeek SECS|rxpeek");
+			"show|rspprod [SECS]|badid [SECS]|nullrsp [SECS]|dupid|txpeek SECS|rxpeek|rxMODE SECS");
 		return 2;
 	}
 
@@ -323,7 +502,26 @@ int main(int argc, char **argv)
 	printf("req_prod=%u rsp_prod=%u req_event=%u rsp_event=%u\n",
 	       RD(s->req_prod), prod, RD(s->req_event), RD(s->rsp_event));
 
-	if (!strcmp(argv[3], "txpeek") && argc == 5) {
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	if (!strcmp(argv[3], "rxerr") && argc == 5) {
+		if (!rx_rewrite_err((struct rx_sring *)s,
+				    strtoul(argv[4], NULL, 0)))
+			rc = 1;
+	} else if (!strncmp(argv[3], "rx", 2) && strcmp(argv[3], "rxpeek") &&
+		   argc == 5) {
+		uint8_t probe[RX_MAX_FILL][8];
+
+		if (!rx_build(argv[3], 0, probe) &&
+		    strcmp(argv[3], "rxrspprod")) {
+			fprintf(stderr, "netbadback: unknown mode %s\n",
+				argv[3]);
+			return 2;
+		}
+		if (!rx_inject((struct rx_sring *)s, argv[3],
+			       strtoul(argv[4], NULL, 0)))
+			rc = 1;
+	} else if (!strcmp(argv[3], "txpeek") && argc == 5) {
 		txpeek(fd, s, op.map.refs[0].domid,
 		       strtoul(argv[4], NULL, 0));
 	} else if (!strcmp(argv[3], "rxpeek")) {
