@@ -65,6 +65,9 @@ struct nb_acct {
 	unsigned int limit;
 };
 
+/* A pool slot not (or no longer) mapped. */
+#define NB_NO_HANDLE	((grant_handle_t)~0U)
+
 /* One page of a mapping pool. */
 struct nb_mslot {
 	struct page *page;
@@ -231,13 +234,19 @@ void nb_vif_update_features(struct nb_vif *vif);
 
 /* tx.c */
 int nb_tx_poll(struct napi_struct *napi, int budget);
+void nb_tx_put_rsp(struct nb_queue *q, u16 id, s8 status);
+void nb_tx_push(struct nb_queue *q);
+void nb_credit_timer_fn(struct timer_list *t);
+bool nb_credit_take(struct nb_queue *q, unsigned int bytes);
+
+/* zerocopy.c */
 struct nb_mpool *nb_mpool_create(struct nb_queue *q, struct nb_acct *acct,
 				 unsigned int size);
 void nb_mpool_detach(struct nb_mpool *pool);
 unsigned int nb_mpool_drain(struct nb_mpool *pool, unsigned long deadline);
+struct nb_zc *nb_zc_alloc(struct nb_mpool *pool, unsigned int nslots);
+u16 nb_zc_add_slot(struct nb_zc *zc, u16 req_id);
 void nb_tx_release_flush(void);
-void nb_credit_timer_fn(struct timer_list *t);
-bool nb_credit_take(struct nb_queue *q, unsigned int bytes);
 
 /* rx.c */
 netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev);

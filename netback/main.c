@@ -4,7 +4,8 @@
  *
  * Module parameters and the module's life cycle.  The driver proper is in
  * xenbus.c (XenBus protocol), interface.c (netdev), tx.c (guest transmit
- * ring) and rx.c (guest receive ring).
+ * ring), zerocopy.c (its mapping pool and zerocopy completion) and rx.c
+ * (guest receive ring).
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
