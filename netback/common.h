@@ -140,6 +140,21 @@ struct nb_qstats {
 	unsigned long rx_drain_drops;	/* expired while waiting for buffers */
 	unsigned long tx_spurious_events; /* TX or shared port: nothing new */
 	unsigned long rx_spurious_events; /* RX port: nothing new */
+	/* how the guest transmit path spends its work */
+	unsigned long tx_events;	/* interrupts on the TX or shared port */
+	unsigned long tx_notifies;	/* TX response notifications sent */
+	unsigned long tx_responses;	/* TX responses written */
+	unsigned long tx_rsp_pushes;	/* TX response producer published */
+	unsigned long tx_polls;		/* NAPI polls */
+	unsigned long tx_batches;	/* batches of frames built */
+	unsigned long tx_copy_ops;	/* grant copy operations */
+	unsigned long tx_copy_batches;	/* grant copy hypercall batches */
+	unsigned long tx_copy_bytes;
+	unsigned long tx_map_ops;	/* grant map operations */
+	unsigned long tx_map_batches;	/* grant map hypercalls */
+	unsigned long tx_map_bytes;
+	unsigned long tx_unmap_ops;	/* grant unmap operations */
+	unsigned long tx_unmap_batches;	/* grant unmap hypercalls */
 };
 
 struct nb_queue {

@@ -29,6 +29,7 @@ void nb_tx_put_rsp(struct nb_queue *q, u16 id, s8 status)
 	rsp->id = id;
 	rsp->status = status;
 	q->tx.rsp_prod_pvt++;
+	q->st.tx_responses++;
 }
 
 /* Caller holds q->tx_rsp_lock. */
@@ -37,8 +38,11 @@ void nb_tx_push(struct nb_queue *q)
 	int notify;
 
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
-	if (notify)
+	q->st.tx_rsp_pushes++;
+	if (notify) {
+		q->st.tx_notifies++;
 		notify_remote_via_irq(q->tx_irq);
+	}
 }
 
 /* ---- credit ---- */
@@ -123,6 +127,7 @@ static void nb_tx_copy_in(struct nb_queue *q, unsigned int *nops,
 			  grant_ref_t gref, unsigned int goff,
 			  void *dst, unsigned int len)
 {
+	q->st.tx_copy_bytes += len;
 	while (len) {
 		struct gnttab_copy *op = &q->tx_ops[(*nops)++];
 		unsigned int chunk = min_t(unsigned int, len,
@@ -391,6 +396,7 @@ static void nb_tx_emit_map(struct nb_queue *q, struct nb_txframe *fr,
 			  q->vif->domid);
 	q->tx_map_pages[m] = page;
 	q->tx_map_slot[m] = k;
+	q->st.tx_map_bytes += len;
 	/* the stack puts one page reference per frag */
 	get_page(page);
 	skb_add_rx_frag(fr->skb, skb_shinfo(fr->skb)->nr_frags, page, off,
@@ -623,13 +629,22 @@ static int nb_tx_action(struct nb_queue *q, int budget)
 				break;
 		}
 
-		if (nops)
+		if (nfr)
+			q->st.tx_batches++;
+		if (nops) {
+			q->st.tx_copy_ops += nops;
+			q->st.tx_copy_batches++;
 			gnttab_batch_copy(q->tx_ops, nops);
+		}
 		/* per-operation statuses tell which maps to undo */
-		if (nmaps && gnttab_map_refs(q->tx_maps, NULL, q->tx_map_pages,
-					     nmaps))
-			net_warn_ratelimited("%s: map hypercall failed\n",
-					     q->name);
+		if (nmaps) {
+			q->st.tx_map_ops += nmaps;
+			q->st.tx_map_batches++;
+			if (gnttab_map_refs(q->tx_maps, NULL, q->tx_map_pages,
+					    nmaps))
+				net_warn_ratelimited("%s: map hypercall failed\n",
+						     q->name);
+		}
 		for (i = 0; i < nfr; i++)
 			nb_tx_finish(q, &q->tx_frames[i]);
 		done += nfr;
@@ -647,6 +662,7 @@ int nb_tx_poll(struct napi_struct *napi, int budget)
 	struct nb_queue *q = container_of(napi, struct nb_queue, napi);
 	int done, more;
 
+	q->st.tx_polls++;
 	done = nb_tx_action(q, budget);
 	if (done < budget && napi_complete_done(napi, done)) {
 		if (nb_vif_is_disabled(q->vif))

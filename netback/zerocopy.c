@@ -180,7 +180,7 @@ static void nb_zc_release(struct nb_zc *zc)
 	struct gnttab_unmap_grant_ref uop[XENPV_NETIF_SLOTS_MIN + 1];
 	struct page *pages[XENPV_NETIF_SLOTS_MIN + 1];
 	struct nb_mpool *pool = zc->pool;
-	unsigned int i, n = 0, released = 0;
+	unsigned int i, n = 0, nunmap, released = 0;
 	bool stuck[XENPV_NETIF_SLOTS_MIN + 1] = { false };
 	struct nb_queue *q;
 
@@ -200,6 +200,7 @@ static void nb_zc_release(struct nb_zc *zc)
 		for (i = 0; i < n; i++)
 			uop[i].status = GNTST_general_error;
 	}
+	nunmap = n;
 
 	spin_lock_bh(&pool->lock);
 	q = pool->queue;
@@ -230,6 +231,10 @@ static void nb_zc_release(struct nb_zc *zc)
 				q->st.tx_zerocopy_fail++;
 			else
 				q->st.tx_zerocopy_success++;
+		}
+		if (nunmap) {
+			q->st.tx_unmap_ops += nunmap;
+			q->st.tx_unmap_batches++;
 		}
 	}
 	for (i = 0; i < zc->nr; i++) {
