@@ -49,6 +49,7 @@ extern unsigned int nb_rx_stall_msecs;
 extern unsigned int nb_rx_drain_msecs;
 extern bool nb_split_evtchn;
 extern bool nb_tx_zerocopy;
+extern bool nb_tx_batch_rsp;
 extern unsigned int nb_tx_map_min;
 extern unsigned int nb_max_mapped_pages;
 extern struct xenpv_tx_limits nb_tx_limits;

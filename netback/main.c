@@ -40,6 +40,11 @@ module_param_named(tx_zerocopy, nb_tx_zerocopy, bool, 0644);
 MODULE_PARM_DESC(tx_zerocopy,
 		 "Map large guest TX frames instead of copying them (applied at connect)");
 
+bool nb_tx_batch_rsp;
+module_param_named(tx_batch_responses, nb_tx_batch_rsp, bool, 0644);
+MODULE_PARM_DESC(tx_batch_responses,
+		 "Answer a batch of guest TX frames with one response push (at most one notification a batch) instead of one a frame");
+
 unsigned int nb_tx_map_min = 2048;
 module_param_named(tx_map_min_bytes, nb_tx_map_min, uint, 0644);
 MODULE_PARM_DESC(tx_map_min_bytes,

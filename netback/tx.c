@@ -554,9 +554,9 @@ static int nb_tx_offloads(struct nb_queue *q, struct sk_buff *skb,
 	return 0;
 }
 
-static void nb_tx_finish(struct nb_queue *q, struct nb_txframe *fr)
+/* Did the frame's grant operations all succeed?  Keeps its map handles. */
+static bool nb_tx_ops_ok(struct nb_queue *q, const struct nb_txframe *fr)
 {
-	struct sk_buff *skb = fr->skb;
 	bool ok = true;
 	unsigned int i;
 
@@ -572,23 +572,40 @@ static void nb_tx_finish(struct nb_queue *q, struct nb_txframe *fr)
 		else
 			ok = false;
 	}
+	return ok;
+}
+
+/*
+ * Caller holds q->tx_rsp_lock: answer the slots of a frame whose grant
+ * operations are done (a bad grant reference: errors); the caller pushes
+ * once for the whole batch.
+ */
+static void nb_tx_answer(struct nb_queue *q, const struct nb_txframe *fr,
+			 bool ok)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr->nids; i++)
+		nb_tx_put_rsp(q, fr->ids[i], ok ? XEN_NETIF_RSP_OKAY :
+			      XEN_NETIF_RSP_ERROR);
+	for (i = 0; i < fr->nextra; i++)
+		nb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
+}
+
+/* Hand an answered frame to the stack, or drop it. */
+static void nb_tx_deliver(struct nb_queue *q, struct nb_txframe *fr, bool ok)
+{
+	struct sk_buff *skb = fr->skb;
 
 	if (!ok) {
-		/* a bad grant reference: error responses, frame dropped */
+		/* its mapped slots are answered with errors on release */
 		if (fr->zc)
 			fr->zc->failed = true;
-		nb_tx_error(q, fr->ids, fr->nids, fr->nextra);
+		q->st.tx_frame_rejected++;
+		q->st.rx_dropped++;
 		kfree_skb(skb);
 		return;
 	}
-
-	spin_lock(&q->tx_rsp_lock);
-	for (i = 0; i < fr->nids; i++)
-		nb_tx_put_rsp(q, fr->ids[i], XEN_NETIF_RSP_OKAY);
-	for (i = 0; i < fr->nextra; i++)
-		nb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
-	nb_tx_push(q);
-	spin_unlock(&q->tx_rsp_lock);
 
 	skb->protocol = eth_type_trans(skb, q->vif->dev);
 	skb_reset_network_header(skb);
@@ -611,12 +628,36 @@ static void nb_tx_finish(struct nb_queue *q, struct nb_txframe *fr)
 		napi_gro_receive(&q->napi, skb);
 }
 
+/*
+ * The batch's grant operations are done: answer its frames and hand them
+ * to the stack.  With tx_batch_responses the whole batch is answered with
+ * one push of the response producer (at most one notification a batch),
+ * else each frame is answered and pushed before it is delivered.
+ */
+static void nb_tx_finish_batch(struct nb_queue *q, unsigned int nfr)
+{
+	unsigned int i, k, step = READ_ONCE(nb_tx_batch_rsp) ? nfr : 1;
+	bool ok[NB_TX_BATCH];
+
+	for (i = 0; i < nfr; i += step) {
+		spin_lock(&q->tx_rsp_lock);
+		for (k = i; k < i + step; k++) {
+			ok[k] = nb_tx_ops_ok(q, &q->tx_frames[k]);
+			nb_tx_answer(q, &q->tx_frames[k], ok[k]);
+		}
+		nb_tx_push(q);
+		spin_unlock(&q->tx_rsp_lock);
+		for (k = i; k < i + step; k++)
+			nb_tx_deliver(q, &q->tx_frames[k], ok[k]);
+	}
+}
+
 static int nb_tx_action(struct nb_queue *q, int budget)
 {
 	int done = 0;
 
 	while (done < budget && !nb_vif_is_disabled(q->vif)) {
-		unsigned int nfr = 0, nops = 0, nmaps = 0, i;
+		unsigned int nfr = 0, nops = 0, nmaps = 0;
 		enum nb_build r = NB_STOP;
 
 		while (nfr < NB_TX_BATCH && done + nfr < budget) {
@@ -645,8 +686,7 @@ static int nb_tx_action(struct nb_queue *q, int budget)
 				net_warn_ratelimited("%s: map hypercall failed\n",
 						     q->name);
 		}
-		for (i = 0; i < nfr; i++)
-			nb_tx_finish(q, &q->tx_frames[i]);
+		nb_tx_finish_batch(q, nfr);
 		done += nfr;
 
 		if (r == NB_STOP && !nfr)
