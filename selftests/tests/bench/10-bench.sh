@@ -86,9 +86,21 @@ tx_figures() {
 	done
 }
 
-# to_dom0 PAIR: guest -> dom0 TCP, with the counters of the TX path.
+# xenpv.benchab=PARAM: after each xenpv tcp-to-dom0 run, the same with
+# xenpv_netback's boolean PARAM set (figures under the pair xenpv+PARAM,
+# not in the table: a side-by-side look at one change in the same boot).
+ab=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchab=//p')
+ab_to_dom0() {
+	local p=/sys/module/xenpv_netback/parameters/$ab
+	[ -w "$p" ] || { not_ok "bench: xenpv_netback has a parameter $ab"; return; }
+	echo Y >"$p"
+	to_dom0 xenpv "xenpv+$ab"
+	echo N >"$p"
+}
+
+# to_dom0 PAIR [LABEL]: guest -> dom0 TCP, with the counters of the TX path.
 to_dom0() {
-	local pair=$1 vif v
+	local pair=$1 label=${2:-$1} vif v
 	vif=vif$(guest_domid "b$pair").0
 	tx_snap "$vif" "b$pair" >/run/xenpv/tx0
 	$B tcp-recv 5002 >/run/xenpv/rx.out 2>&1 &
@@ -96,10 +108,10 @@ to_dom0() {
 	wait
 	tx_snap "$vif" "b$pair" >/run/xenpv/tx1
 	v=$(value_of mbps </run/xenpv/rx.out)
-	[ -n "$v" ] && ok "bench $pair tcp-to-dom0 ran" || not_ok "bench $pair tcp-to-dom0 ran"
-	bench "$pair" tcp-to-dom0 MB/s "$v"
-	tx_figures "$pair" /run/xenpv/tx0 /run/xenpv/tx1
-	diag "$pair $vif counters moved:" \
+	[ -n "$v" ] && ok "bench $label tcp-to-dom0 ran" || not_ok "bench $label tcp-to-dom0 ran"
+	bench "$label" tcp-to-dom0 MB/s "$v"
+	tx_figures "$label" /run/xenpv/tx0 /run/xenpv/tx1
+	diag "$label $vif counters moved:" \
 		"$(awk 'NR == FNR { a[$1] = $2; next } $2 != a[$1] { printf "%s=%d ", $1, $2 - a[$1] }' \
 			/run/xenpv/tx0 /run/xenpv/tx1)"
 }
@@ -291,6 +303,7 @@ for pair in $pairs; do
 	if wanted tcp-to-dom0; then
 		for r in $(seq 1 "${repeat:-1}"); do
 			to_dom0 "$pair"
+			[ "$pair" = xenpv ] && [ -n "$ab" ] && ab_to_dom0
 		done
 	fi
 	if wanted tcp-from-dom0; then
