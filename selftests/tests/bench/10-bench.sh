@@ -45,7 +45,9 @@ tx_snap() {
 	echo "rx_bytes $(cat "/sys/class/net/$1/statistics/rx_bytes")"
 	echo "rx_packets $(cat "/sys/class/net/$1/statistics/rx_packets")"
 	echo "dom0_tx_irqs $(irq_sum "$1" </proc/interrupts)"
-	echo "guest_tx_irqs $(gexec "$2" "grep -E 'eth0-q[0-9]+(-tx)?\$' /proc/interrupts" | irq_sum eth0)"
+	# xenpv_netfront names its irqs eth0-qN-tx, the in-tree one vif0-qN-tx
+	echo "guest_tx_irqs $(gexec "$2" "grep -E '(eth0|vif0)-q[0-9]+(-tx)?\$' /proc/interrupts" |
+		irq_sum '(eth0|vif0)')"
 }
 
 # tx_figures PAIR BEFORE AFTER: the guest-to-dom0 row's counters per MiB or
