@@ -275,8 +275,8 @@ if wanted tcp-to-dom0 || wanted tcp-from-dom0; then
 	v=$(value_of mbps </run/xenpv/rx.out)
 	if [ -n "$v" ]; then
 		ok "bench native tcp over veth ran"
-		bench native tcp-to-dom0 MB/s "$v"
-		bench native tcp-from-dom0 MB/s "$v"
+		wanted tcp-to-dom0 && bench native tcp-to-dom0 MB/s "$v"
+		wanted tcp-from-dom0 && bench native tcp-from-dom0 MB/s "$v"
 	else
 		not_ok "bench native tcp over veth ran"
 		diag "$out $(cat /run/xenpv/rx.out)"
