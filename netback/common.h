@@ -49,6 +49,7 @@ extern unsigned int nb_rx_stall_msecs;
 extern unsigned int nb_rx_drain_msecs;
 extern bool nb_split_evtchn;
 extern bool nb_tx_zerocopy;
+extern bool nb_tx_batch_rsp;
 extern unsigned int nb_tx_map_min;
 extern unsigned int nb_max_mapped_pages;
 extern struct xenpv_tx_limits nb_tx_limits;
@@ -64,6 +65,9 @@ struct nb_acct {
 	atomic_t mapped;
 	unsigned int limit;
 };
+
+/* A pool slot not (or no longer) mapped. */
+#define NB_NO_HANDLE	((grant_handle_t)~0U)
 
 /* One page of a mapping pool. */
 struct nb_mslot {
@@ -137,6 +141,21 @@ struct nb_qstats {
 	unsigned long rx_drain_drops;	/* expired while waiting for buffers */
 	unsigned long tx_spurious_events; /* TX or shared port: nothing new */
 	unsigned long rx_spurious_events; /* RX port: nothing new */
+	/* how the guest transmit path spends its work */
+	unsigned long tx_events;	/* interrupts on the TX or shared port */
+	unsigned long tx_notifies;	/* TX response notifications sent */
+	unsigned long tx_responses;	/* TX responses written */
+	unsigned long tx_rsp_pushes;	/* TX response producer published */
+	unsigned long tx_polls;		/* NAPI polls */
+	unsigned long tx_batches;	/* batches of frames built */
+	unsigned long tx_copy_ops;	/* grant copy operations */
+	unsigned long tx_copy_batches;	/* grant copy hypercall batches */
+	unsigned long tx_copy_bytes;
+	unsigned long tx_map_ops;	/* grant map operations */
+	unsigned long tx_map_batches;	/* grant map hypercalls */
+	unsigned long tx_map_bytes;
+	unsigned long tx_unmap_ops;	/* grant unmap operations */
+	unsigned long tx_unmap_batches;	/* grant unmap hypercalls */
 };
 
 struct nb_queue {
@@ -231,13 +250,19 @@ void nb_vif_update_features(struct nb_vif *vif);
 
 /* tx.c */
 int nb_tx_poll(struct napi_struct *napi, int budget);
+void nb_tx_put_rsp(struct nb_queue *q, u16 id, s8 status);
+void nb_tx_push(struct nb_queue *q);
+void nb_credit_timer_fn(struct timer_list *t);
+bool nb_credit_take(struct nb_queue *q, unsigned int bytes);
+
+/* zerocopy.c */
 struct nb_mpool *nb_mpool_create(struct nb_queue *q, struct nb_acct *acct,
 				 unsigned int size);
 void nb_mpool_detach(struct nb_mpool *pool);
 unsigned int nb_mpool_drain(struct nb_mpool *pool, unsigned long deadline);
+struct nb_zc *nb_zc_alloc(struct nb_mpool *pool, unsigned int nslots);
+u16 nb_zc_add_slot(struct nb_zc *zc, u16 req_id);
 void nb_tx_release_flush(void);
-void nb_credit_timer_fn(struct timer_list *t);
-bool nb_credit_take(struct nb_queue *q, unsigned int bytes);
 
 /* rx.c */
 netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev);

@@ -37,6 +37,20 @@ static const struct nb_stat_desc nb_stat_table[] = {
 	NB_STAT(rx_drain_drops),
 	NB_STAT(tx_spurious_events),
 	NB_STAT(rx_spurious_events),
+	NB_STAT(tx_events),
+	NB_STAT(tx_notifies),
+	NB_STAT(tx_responses),
+	NB_STAT(tx_rsp_pushes),
+	NB_STAT(tx_polls),
+	NB_STAT(tx_batches),
+	NB_STAT(tx_copy_ops),
+	NB_STAT(tx_copy_batches),
+	NB_STAT(tx_copy_bytes),
+	NB_STAT(tx_map_ops),
+	NB_STAT(tx_map_batches),
+	NB_STAT(tx_map_bytes),
+	NB_STAT(tx_unmap_ops),
+	NB_STAT(tx_unmap_batches),
 };
 
 /* Appended after the table: gauges, not counters. */
@@ -439,6 +453,7 @@ static irqreturn_t nb_tx_irq(int irq, void *data)
 {
 	struct nb_queue *q = data;
 
+	q->st.tx_events++;
 	if (!nb_vif_is_disabled(q->vif) && nb_tx_evt(q)) {
 		napi_schedule(&q->napi);
 		xen_irq_lateeoi(irq, 0);
@@ -468,6 +483,7 @@ static irqreturn_t nb_both_irq(int irq, void *data)
 	struct nb_queue *q = data;
 	bool tx, rx;
 
+	q->st.tx_events++;
 	if (nb_vif_is_disabled(q->vif)) {
 		q->st.tx_spurious_events++;
 		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);

@@ -4,7 +4,8 @@
  *
  * Module parameters and the module's life cycle.  The driver proper is in
  * xenbus.c (XenBus protocol), interface.c (netdev), tx.c (guest transmit
- * ring) and rx.c (guest receive ring).
+ * ring), zerocopy.c (its mapping pool and zerocopy completion) and rx.c
+ * (guest receive ring).
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -38,6 +39,11 @@ bool nb_tx_zerocopy = true;
 module_param_named(tx_zerocopy, nb_tx_zerocopy, bool, 0644);
 MODULE_PARM_DESC(tx_zerocopy,
 		 "Map large guest TX frames instead of copying them (applied at connect)");
+
+bool nb_tx_batch_rsp;
+module_param_named(tx_batch_responses, nb_tx_batch_rsp, bool, 0644);
+MODULE_PARM_DESC(tx_batch_responses,
+		 "Answer a batch of guest TX frames with one response push (at most one notification a batch) instead of one a frame");
 
 unsigned int nb_tx_map_min = 2048;
 module_param_named(tx_map_min_bytes, nb_tx_map_min, uint, 0644);

@@ -1,40 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xenpv_netback: the guest's transmit ring.  Frames are validated slot by
- * slot, their first bytes are grant-copied into the skb head and the rest
- * is either grant-copied into fresh pages or, for large frames, grant-mapped
- * from a per-queue pool and handed to the stack as zerocopy frags.
- *
- * Mapped pages are accounted per vif (struct nb_acct) and never exceed its
- * limit: when the pool or the limit is exhausted the frame is copied.  They
- * come back through the skb's ubuf_info callback, are unmapped by a work
- * item, and only then is the guest told its slots are free.
+ * xenpv_netback: the guest's transmit ring.  A frame is read off the ring
+ * slot by slot, validated, given an skb, and turned into grant operations:
+ * its first bytes are grant-copied into the skb head and the rest is either
+ * grant-copied into fresh pages or, for large frames, grant-mapped from the
+ * queue's pool (zerocopy.c).  A batch of frames shares one copy and one map
+ * hypercall; then each frame is answered and handed to the stack.
  */
 #include <linux/module.h>
 #include <linux/tcp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/etherdevice.h>
-#include <linux/workqueue.h>
-#include <linux/delay.h>
 #include <linux/slab.h>
 #include <xen/events.h>
 #include <xen/page.h>
 
 #include "common.h"
 
-#define NB_NO_HANDLE	((grant_handle_t)~0U)
-#define NB_POOL_END	0xffff
-
-static LLIST_HEAD(nb_release_list);
-static LLIST_HEAD(nb_dead_pools);
-static void nb_release_work_fn(struct work_struct *work);
-static DECLARE_WORK(nb_release_work, nb_release_work_fn);
-
 /* ---- responses ---- */
 
 /* Caller holds q->tx_rsp_lock. */
-static void nb_tx_put_rsp(struct nb_queue *q, u16 id, s8 status)
+void nb_tx_put_rsp(struct nb_queue *q, u16 id, s8 status)
 {
 	struct xen_netif_tx_response *rsp;
 
@@ -42,278 +29,20 @@ static void nb_tx_put_rsp(struct nb_queue *q, u16 id, s8 status)
 	rsp->id = id;
 	rsp->status = status;
 	q->tx.rsp_prod_pvt++;
+	q->st.tx_responses++;
 }
 
 /* Caller holds q->tx_rsp_lock. */
-static void nb_tx_push(struct nb_queue *q)
+void nb_tx_push(struct nb_queue *q)
 {
 	int notify;
 
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
-	if (notify)
+	q->st.tx_rsp_pushes++;
+	if (notify) {
+		q->st.tx_notifies++;
 		notify_remote_via_irq(q->tx_irq);
-}
-
-/* ---- mapping pool ---- */
-
-struct nb_mpool *nb_mpool_create(struct nb_queue *q, struct nb_acct *acct,
-				 unsigned int size)
-{
-	struct nb_mpool *pool;
-	struct page **pages;
-	unsigned int i;
-
-	pool = kzalloc(struct_size(pool, slot, size), GFP_KERNEL);
-	pages = kcalloc(size, sizeof(*pages), GFP_KERNEL);
-	if (!pool || !pages)
-		goto fail;
-	if (gnttab_alloc_pages(size, pages))
-		goto fail;
-
-	spin_lock_init(&pool->lock);
-	pool->queue = q;
-	pool->acct = acct;
-	refcount_inc(&acct->ref);
-	refcount_set(&pool->ref, 1);
-	pool->domid = q->vif->domid;
-	pool->size = size;
-	pool->nfree = size;
-	for (i = 0; i < size; i++) {
-		pool->slot[i].page = pages[i];
-		pool->slot[i].handle = NB_NO_HANDLE;
-		pool->slot[i].next_free = i + 1 < size ? i + 1 : NB_POOL_END;
 	}
-	pool->free_head = 0;
-	kfree(pages);
-	atomic_inc(&nb_pools_alive);
-	return pool;
-
-fail:
-	kfree(pages);
-	kfree(pool);
-	return NULL;
-}
-
-static void nb_mpool_put(struct nb_mpool *pool)
-{
-	struct page **pages;
-	unsigned int i;
-
-	if (!refcount_dec_and_test(&pool->ref))
-		return;
-
-	pages = kcalloc(pool->size, sizeof(*pages), GFP_KERNEL);
-	if (pool->stuck) {
-		pr_err(NB_PFX "domain %u: %u page(s) could not be unmapped, keeping the pool\n",
-		       pool->domid, pool->stuck);
-	} else if (pages) {
-		for (i = 0; i < pool->size; i++)
-			pages[i] = pool->slot[i].page;
-		gnttab_free_pages(pool->size, pages);
-		kfree(pages);
-	} else {
-		pr_warn(NB_PFX "leaking %u pool pages (no memory)\n",
-			pool->size);
-	}
-	if (refcount_dec_and_test(&pool->acct->ref))
-		kfree(pool->acct);
-	kfree(pool);
-	atomic_dec(&nb_pools_alive);
-}
-
-/*
- * The queue goes away: pages still in flight are unmapped when the stack
- * lets go of them, but nobody is answered any more.
- */
-void nb_mpool_detach(struct nb_mpool *pool)
-{
-	spin_lock_bh(&pool->lock);
-	pool->queue = NULL;
-	spin_unlock_bh(&pool->lock);
-	nb_mpool_put(pool);
-}
-
-/*
- * The ring is about to go: give the frames the stack still holds until
- * @deadline to come back, so that their slots are answered on this ring.
- * A frontend that stays connected across a backend rebind then has every
- * request it sent answered exactly once, in a prefix the next backend can
- * attach behind.  Returns how many frames are still out.
- */
-unsigned int nb_mpool_drain(struct nb_mpool *pool, unsigned long deadline)
-{
-	while (refcount_read(&pool->ref) > 1 && time_before(jiffies, deadline))
-		msleep(20);
-	return refcount_read(&pool->ref) - 1;
-}
-
-/* Reserve @n mapping slots within the vif's limit; false: copy instead. */
-static bool nb_mpool_reserve(struct nb_mpool *pool, unsigned int n)
-{
-	struct nb_acct *acct = pool->acct;
-	int cur = atomic_read(&acct->mapped);
-
-	do {
-		if (cur + n > acct->limit)
-			return false;
-	} while (!atomic_try_cmpxchg(&acct->mapped, &cur, cur + n));
-
-	spin_lock(&pool->lock);
-	if (pool->nfree < n) {
-		spin_unlock(&pool->lock);
-		atomic_sub(n, &acct->mapped);
-		return false;
-	}
-	pool->nfree -= n;
-	spin_unlock(&pool->lock);
-	atomic_add(n, &nb_mapped_total);
-	return true;
-}
-
-/* Take one of the slots reserved by nb_mpool_reserve(). */
-static u16 nb_mpool_take(struct nb_mpool *pool)
-{
-	u16 k;
-
-	spin_lock(&pool->lock);
-	k = pool->free_head;
-	pool->free_head = pool->slot[k].next_free;
-	spin_unlock(&pool->lock);
-	return k;
-}
-
-/* Caller holds pool->lock. */
-static void nb_mpool_give(struct nb_mpool *pool, u16 k)
-{
-	pool->slot[k].handle = NB_NO_HANDLE;
-	pool->slot[k].next_free = pool->free_head;
-	pool->free_head = k;
-	pool->nfree++;
-}
-
-/* ---- zerocopy completion ---- */
-
-static void nb_zc_release(struct nb_zc *zc)
-{
-	struct gnttab_unmap_grant_ref uop[XENPV_NETIF_SLOTS_MIN + 1];
-	struct page *pages[XENPV_NETIF_SLOTS_MIN + 1];
-	struct nb_mpool *pool = zc->pool;
-	unsigned int i, n = 0, released = 0;
-	bool stuck[XENPV_NETIF_SLOTS_MIN + 1] = { false };
-	struct nb_queue *q;
-
-	for (i = 0; i < zc->nr; i++) {
-		struct nb_mslot *s = &pool->slot[zc->idx[i]];
-
-		if (s->handle == NB_NO_HANDLE)
-			continue;
-		gnttab_set_unmap_op(&uop[n], (unsigned long)
-				    pfn_to_kaddr(page_to_pfn(s->page)),
-				    GNTMAP_host_map | GNTMAP_readonly,
-				    s->handle);
-		pages[n++] = s->page;
-	}
-	if (n && gnttab_unmap_refs(uop, NULL, pages, n)) {
-		pr_err_ratelimited(NB_PFX "unmap hypercall failed\n");
-		for (i = 0; i < n; i++)
-			uop[i].status = GNTST_general_error;
-	}
-
-	spin_lock_bh(&pool->lock);
-	q = pool->queue;
-	n = 0;
-	for (i = 0; i < zc->nr; i++) {
-		struct nb_mslot *s = &pool->slot[zc->idx[i]];
-
-		if (s->handle != NB_NO_HANDLE) {
-			if (uop[n++].status != GNTST_okay) {
-				/* still mapped: never reuse the page */
-				stuck[i] = true;
-				pool->stuck++;
-				pr_err_ratelimited(NB_PFX "domain %u: unmapping a TX page failed, slot retired\n",
-						   pool->domid);
-			}
-		}
-	}
-	if (q) {
-		spin_lock(&q->tx_rsp_lock);
-		for (i = 0; i < zc->nr; i++)
-			nb_tx_put_rsp(q, pool->slot[zc->idx[i]].req_id,
-				      zc->failed ? XEN_NETIF_RSP_ERROR :
-				      XEN_NETIF_RSP_OKAY);
-		nb_tx_push(q);
-		spin_unlock(&q->tx_rsp_lock);
-		if (!zc->failed) {
-			if (zc->copied)
-				q->st.tx_zerocopy_fail++;
-			else
-				q->st.tx_zerocopy_success++;
-		}
-	}
-	for (i = 0; i < zc->nr; i++) {
-		if (stuck[i])
-			continue;
-		nb_mpool_give(pool, zc->idx[i]);
-		released++;
-	}
-	spin_unlock_bh(&pool->lock);
-
-	atomic_sub(released, &pool->acct->mapped);
-	atomic_sub(released, &nb_mapped_total);
-	kfree(zc);
-}
-
-static void nb_release_work_fn(struct work_struct *work)
-{
-	struct llist_node *list = llist_del_all(&nb_release_list);
-	struct llist_node *dead = llist_del_all(&nb_dead_pools);
-	struct nb_mpool *pool, *ptmp;
-	struct nb_zc *zc, *tmp;
-
-	llist_for_each_entry_safe(zc, tmp, list, node) {
-		pool = zc->pool;
-		nb_zc_release(zc);
-		nb_mpool_put(pool);
-	}
-	llist_for_each_entry_safe(pool, ptmp, dead, dead)
-		nb_mpool_put(pool);
-}
-
-/*
- * The stack let go of a zerocopy frame.  Usually this runs in softirq
- * context (local delivery copying the frags, a NIC completing): unmap and
- * answer the guest right away, so its TX ring does not wait for a worker.
- * With hard interrupts off, or for the pool's last reference (freeing it
- * may sleep), the worker does it.
- */
-static void nb_zc_done(struct sk_buff *skb, struct ubuf_info *ubuf,
-		       bool success)
-{
-	struct nb_zc *zc = container_of(ubuf, struct nb_zc, ubuf);
-	struct nb_mpool *pool = zc->pool;
-
-	if (!success)
-		zc->copied = true;
-	if (!refcount_dec_and_test(&ubuf->refcnt))
-		return;
-	if (in_hardirq() || irqs_disabled()) {
-		llist_add(&zc->node, &nb_release_list);
-		queue_work(system_highpri_wq, &nb_release_work);
-		return;
-	}
-	nb_zc_release(zc);
-	if (refcount_dec_not_one(&pool->ref))
-		return;
-	llist_add(&pool->dead, &nb_dead_pools);
-	queue_work(system_highpri_wq, &nb_release_work);
-}
-
-XENPV_UBUF_OPS(nb_zc_ops, nb_zc_done);
-
-/* Wait until every zerocopy frame handed to the stack so far came back. */
-void nb_tx_release_flush(void)
-{
-	flush_work(&nb_release_work);
 }
 
 /* ---- credit ---- */
@@ -385,11 +114,20 @@ union nb_txslot {
 	struct xen_netif_extra_info extra;
 };
 
+/* The data slots of one frame, copied out of the ring. */
+struct nb_txslots {
+	struct xenpv_tx_slot s[XENPV_NETIF_SLOTS_MIN + 2];
+	unsigned int n;
+	u32 flen;		/* bytes the first slot carries */
+	unsigned int hlen;	/* bytes copied into the skb head */
+};
+
 /* Add grant-copy operations from guest (@gref, @goff) to local @dst. */
 static void nb_tx_copy_in(struct nb_queue *q, unsigned int *nops,
 			  grant_ref_t gref, unsigned int goff,
 			  void *dst, unsigned int len)
 {
+	q->st.tx_copy_bytes += len;
 	while (len) {
 		struct gnttab_copy *op = &q->tx_ops[(*nops)++];
 		unsigned int chunk = min_t(unsigned int, len,
@@ -428,7 +166,7 @@ static void nb_tx_error(struct nb_queue *q, const u16 *ids, unsigned int n,
 }
 
 enum nb_build {
-	NB_BUILT,	/* frame queued in the batch */
+	NB_BUILT,	/* frame queued in the batch (or, reading: slots read) */
 	NB_DROPPED,	/* frame consumed and answered with errors */
 	NB_STOP,	/* nothing (more) to do now */
 	NB_FATAL,	/* ring untrusted */
@@ -440,18 +178,92 @@ static enum nb_build nb_tx_fatal(struct nb_queue *q, const char *why)
 	return NB_FATAL;
 }
 
-static enum nb_build nb_tx_build(struct nb_queue *q, struct nb_txframe *fr,
-				 unsigned int *nops, unsigned int *nmaps)
+/* The frame is consumed: answer each of its slots with an error. */
+static enum nb_build nb_tx_drop(struct nb_queue *q, struct nb_txframe *fr,
+				unsigned int nslots)
 {
-	struct xenpv_tx_slot s[XENPV_NETIF_SLOTS_MIN + 2];
+	nb_tx_error(q, fr->ids, nslots, fr->nextra);
+	return NB_DROPPED;
+}
+
+static void nb_tx_slot_from_req(struct xenpv_tx_slot *s,
+				const struct xen_netif_tx_request *req)
+{
+	s->gref = req->gref;
+	s->offset = req->offset;
+	s->flags = req->flags;
+	s->id = req->id;
+	s->size = req->size;
+}
+
+/*
+ * The extra segments after the first slot (at *@idx): GSO and multicast
+ * extras go into @fr, *@v is the worst verdict of them.
+ */
+static enum nb_build nb_tx_read_extras(struct nb_queue *q,
+				       struct nb_txframe *fr, RING_IDX cons,
+				       unsigned int avail, unsigned int *idx,
+				       enum xenpv_tx_verdict *v)
+{
 	union nb_txslot raw;
+	u32 seen = 0;
+
+	do {
+		enum xenpv_tx_verdict ev;
+
+		if (*idx >= avail)
+			return nb_tx_fatal(q, "extra info runs past the producer index");
+		if (fr->nextra >= XENPV_EXTRA_CHAIN_MAX)
+			return nb_tx_fatal(q, "extra info chain too long");
+		RING_COPY_REQUEST(&q->tx, cons + *idx, &raw.req);
+		(*idx)++;
+		fr->nextra++;
+		ev = xenpv_tx_extra_check(raw.extra.type, raw.extra.flags,
+					  raw.extra.u.gso.size,
+					  raw.extra.u.gso.type,
+					  raw.extra.u.gso.features,
+					  &seen, &fr->gso);
+		if (ev == XENPV_TX_FATAL)
+			return nb_tx_fatal(q, "unknown extra info type");
+		*v = xenpv_tx_worst(*v, ev);
+	} while (xenpv_tx_extra_more(raw.extra.flags));
+	return NB_BUILT;
+}
+
+/* The follow-up data slots, for as long as the previous one has more. */
+static enum nb_build nb_tx_read_data_slots(struct nb_queue *q,
+					   struct nb_txslots *ts,
+					   RING_IDX cons, unsigned int avail,
+					   unsigned int *idx)
+{
+	union nb_txslot raw;
+
+	while (ts->s[ts->n - 1].flags & XEN_NETTXF_more_data) {
+		if (ts->n >= nb_tx_limits.fatal_slots)
+			return nb_tx_fatal(q, "frame uses more slots than any frontend may");
+		if (*idx >= avail)
+			return nb_tx_fatal(q, "frame runs past the producer index");
+		RING_COPY_REQUEST(&q->tx, cons + *idx, &raw.req);
+		(*idx)++;
+		nb_tx_slot_from_req(&ts->s[ts->n++], &raw.req);
+	}
+	return NB_BUILT;
+}
+
+/*
+ * Read the next frame off the ring into @fr and @ts and consume it, if
+ * there is one, the batch has room for its operations and the credit
+ * covers it.  NB_BUILT: read, *@v is the verdict of its extras.
+ */
+static enum nb_build nb_tx_read_frame(struct nb_queue *q,
+				      struct nb_txframe *fr,
+				      struct nb_txslots *ts, unsigned int nops,
+				      enum xenpv_tx_verdict *v)
+{
 	RING_IDX cons = q->tx.req_cons, prod;
-	unsigned int avail, idx, n, i, hlen, pos, total, nfrag_slots;
-	u32 seen = 0, flen;
-	enum xenpv_tx_verdict v = XENPV_TX_OK;
-	struct nb_mpool *pool = q->pool;
-	struct sk_buff *skb;
-	bool map = false;
+	unsigned int avail, idx = 1;
+	union nb_txslot raw;
+	enum nb_build r;
 
 	prod = READ_ONCE(q->tx.sring->req_prod);
 	/* read the requests only after their producer index */
@@ -461,7 +273,7 @@ static enum nb_build nb_tx_build(struct nb_queue *q, struct nb_txframe *fr,
 	avail = xenpv_tx_avail(prod, cons);
 	if (!avail)
 		return NB_STOP;
-	if (*nops + NB_TX_FRAME_OPS > NB_TX_COPY_OPS)
+	if (nops + NB_TX_FRAME_OPS > NB_TX_COPY_OPS)
 		return NB_STOP;
 
 	RING_COPY_REQUEST(&q->tx, cons, &raw.req);
@@ -469,193 +281,222 @@ static enum nb_build nb_tx_build(struct nb_queue *q, struct nb_txframe *fr,
 		return NB_STOP;
 
 	memset(fr, 0, sizeof(*fr));
-	s[0].gref = raw.req.gref;
-	s[0].offset = raw.req.offset;
-	s[0].flags = raw.req.flags;
-	s[0].id = raw.req.id;
-	s[0].size = raw.req.size;
+	nb_tx_slot_from_req(&ts->s[0], &raw.req);
+	ts->n = 1;
 	fr->flags = raw.req.flags;
-	idx = 1;
+	*v = XENPV_TX_OK;
 
-	if (s[0].flags & XEN_NETTXF_extra_info) {
-		do {
-			enum xenpv_tx_verdict ev;
-
-			if (idx >= avail)
-				return nb_tx_fatal(q, "extra info runs past the producer index");
-			if (fr->nextra >= XENPV_EXTRA_CHAIN_MAX)
-				return nb_tx_fatal(q, "extra info chain too long");
-			RING_COPY_REQUEST(&q->tx, cons + idx, &raw.req);
-			idx++;
-			fr->nextra++;
-			ev = xenpv_tx_extra_check(raw.extra.type,
-						  raw.extra.flags,
-						  raw.extra.u.gso.size,
-						  raw.extra.u.gso.type,
-						  raw.extra.u.gso.features,
-						  &seen, &fr->gso);
-			if (ev == XENPV_TX_FATAL)
-				return nb_tx_fatal(q, "unknown extra info type");
-			v = xenpv_tx_worst(v, ev);
-		} while (xenpv_tx_extra_more(raw.extra.flags));
+	if (ts->s[0].flags & XEN_NETTXF_extra_info) {
+		r = nb_tx_read_extras(q, fr, cons, avail, &idx, v);
+		if (r != NB_BUILT)
+			return r;
 	}
-
-	n = 1;
-	while (s[n - 1].flags & XEN_NETTXF_more_data) {
-		if (n >= nb_tx_limits.fatal_slots)
-			return nb_tx_fatal(q, "frame uses more slots than any frontend may");
-		if (idx >= avail)
-			return nb_tx_fatal(q, "frame runs past the producer index");
-		RING_COPY_REQUEST(&q->tx, cons + idx, &raw.req);
-		idx++;
-		s[n].gref = raw.req.gref;
-		s[n].offset = raw.req.offset;
-		s[n].flags = raw.req.flags;
-		s[n].id = raw.req.id;
-		s[n].size = raw.req.size;
-		n++;
-	}
+	r = nb_tx_read_data_slots(q, ts, cons, avail, &idx);
+	if (r != NB_BUILT)
+		return r;
 	q->tx.req_cons = cons + idx;
+	return NB_BUILT;
+}
 
-	v = xenpv_tx_worst(v, xenpv_tx_frame_check(s, n, &nb_tx_limits,
-						   &flen));
+/* The slot chain and GSO request of a frame read, on top of @v. */
+static enum xenpv_tx_verdict nb_tx_check_frame(struct nb_txframe *fr,
+					       struct nb_txslots *ts,
+					       enum xenpv_tx_verdict v)
+{
+	unsigned int i;
+
+	v = xenpv_tx_worst(v, xenpv_tx_frame_check(ts->s, ts->n,
+						   &nb_tx_limits, &ts->flen));
 	if (v == XENPV_TX_OK)
-		v = xenpv_tx_gso_frame_check(&fr->gso, s[0].size);
-	for (i = 0; i < n; i++)
-		fr->ids[i] = s[i].id;
-	if (v == XENPV_TX_FATAL)
-		return nb_tx_fatal(q, "malformed slot chain");
-	if (v != XENPV_TX_OK) {
-		nb_tx_error(q, fr->ids, n, fr->nextra);
-		return NB_DROPPED;
-	}
+		v = xenpv_tx_gso_frame_check(&fr->gso, ts->s[0].size);
+	for (i = 0; i < ts->n; i++)
+		fr->ids[i] = ts->s[i].id;
+	return v;
+}
 
-	total = s[0].size;
-	hlen = min_t(unsigned int, total, NB_TX_HEAD);
-	skb = napi_alloc_skb(&q->napi, hlen);
-	if (!skb) {
-		nb_tx_error(q, fr->ids, n, fr->nextra);
-		return NB_DROPPED;
-	}
-	__skb_put(skb, hlen);
-	fr->skb = skb;
+/* An skb holding the frame's first bytes; false: no memory. */
+static bool nb_tx_alloc_head(struct nb_queue *q, struct nb_txframe *fr,
+			     struct nb_txslots *ts)
+{
+	ts->hlen = min_t(unsigned int, ts->s[0].size, NB_TX_HEAD);
+	fr->skb = napi_alloc_skb(&q->napi, ts->hlen);
+	if (!fr->skb)
+		return false;
+	__skb_put(fr->skb, ts->hlen);
+	return true;
+}
 
-	/* how many slots carry bytes past the head? */
-	nfrag_slots = 0;
-	for (pos = 0, i = 0; i < n; i++) {
-		unsigned int len = i ? s[i].size : flen;
+/* How many slots carry bytes past the head? */
+static unsigned int nb_tx_frag_slots(const struct nb_txslots *ts)
+{
+	unsigned int i, pos = 0, nfrag = 0;
 
-		if (pos + len > hlen)
-			nfrag_slots++;
+	for (i = 0; i < ts->n; i++) {
+		unsigned int len = i ? ts->s[i].size : ts->flen;
+
+		if (pos + len > ts->hlen)
+			nfrag++;
 		pos += len;
 	}
+	return nfrag;
+}
 
-	if (pool && nfrag_slots && total - hlen >= nb_tx_map_min) {
-		if (nfrag_slots > MAX_SKB_FRAGS) {
-			q->st.tx_frag_overflow++;
-		} else if (*nmaps + nfrag_slots <= NB_TX_MAPS &&
-			   nb_mpool_reserve(pool, nfrag_slots)) {
-			fr->zc = kzalloc(sizeof(*fr->zc), GFP_ATOMIC);
-			if (fr->zc) {
-				map = true;
-			} else {
-				atomic_sub(nfrag_slots, &pool->acct->mapped);
-				atomic_sub(nfrag_slots, &nb_mapped_total);
-				spin_lock(&pool->lock);
-				pool->nfree += nfrag_slots;
-				spin_unlock(&pool->lock);
-			}
-		}
-		if (!map)
-			q->st.tx_map_fallback++;
+/*
+ * Map or copy: a frame with enough bytes past the head is mapped when
+ * the pool, the vif's limit and the batch have room for its frags.
+ * Returns its zerocopy state, or NULL to copy it.
+ */
+static struct nb_zc *nb_tx_choose_map(struct nb_queue *q,
+				      const struct nb_txslots *ts,
+				      unsigned int nmaps)
+{
+	unsigned int nfrag = nb_tx_frag_slots(ts);
+	struct nb_zc *zc = NULL;
+
+	if (!q->pool || !nfrag || ts->s[0].size - ts->hlen < nb_tx_map_min)
+		return NULL;
+	if (nfrag > MAX_SKB_FRAGS)
+		q->st.tx_frag_overflow++;
+	else if (nmaps + nfrag <= NB_TX_MAPS)
+		zc = nb_zc_alloc(q->pool, nfrag);
+	if (!zc)
+		q->st.tx_map_fallback++;
+	return zc;
+}
+
+/* Fresh pages for the @left bytes past the head of a copied frame. */
+static bool nb_tx_alloc_frags(struct sk_buff *skb, unsigned int left)
+{
+	unsigned int i;
+
+	for (i = 0; left; i++) {
+		struct page *page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+		unsigned int sz = min_t(unsigned int, left, PAGE_SIZE);
+
+		if (!page)
+			return false;
+		skb_add_rx_frag(skb, i, page, 0, sz, PAGE_SIZE);
+		left -= sz;
 	}
+	return true;
+}
 
-	if (!map && total > hlen) {
-		unsigned int left = total - hlen;
+/* Map @len bytes of slot @s at @off into a pool page, as the next frag. */
+static void nb_tx_emit_map(struct nb_queue *q, struct nb_txframe *fr,
+			   const struct xenpv_tx_slot *s, unsigned int off,
+			   unsigned int len, unsigned int *nmaps)
+{
+	u16 k = nb_zc_add_slot(fr->zc, s->id);
+	struct page *page = fr->zc->pool->slot[k].page;
+	unsigned int m = (*nmaps)++;
 
-		for (i = 0; left; i++) {
-			struct page *page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
-			unsigned int sz = min_t(unsigned int, left, PAGE_SIZE);
+	gnttab_set_map_op(&q->tx_maps[m],
+			  (unsigned long)pfn_to_kaddr(page_to_pfn(page)),
+			  GNTMAP_host_map | GNTMAP_readonly, s->gref,
+			  q->vif->domid);
+	q->tx_map_pages[m] = page;
+	q->tx_map_slot[m] = k;
+	q->st.tx_map_bytes += len;
+	/* the stack puts one page reference per frag */
+	get_page(page);
+	skb_add_rx_frag(fr->skb, skb_shinfo(fr->skb)->nr_frags, page, off,
+			len, len);
+}
 
-			if (!page) {
-				kfree_skb(skb);
-				fr->skb = NULL;
-				nb_tx_error(q, fr->ids, n, fr->nextra);
-				return NB_DROPPED;
-			}
-			skb_add_rx_frag(skb, i, page, 0, sz, PAGE_SIZE);
-			left -= sz;
-		}
+/* Copy @len bytes of slot @s at @off to frame offset @fo past the head. */
+static void nb_tx_emit_copy(struct nb_queue *q, struct sk_buff *skb,
+			    const struct xenpv_tx_slot *s, unsigned int off,
+			    unsigned int len, unsigned int fo,
+			    unsigned int *nops)
+{
+	while (len) {
+		skb_frag_t *f = &skb_shinfo(skb)->frags[fo / PAGE_SIZE];
+		unsigned int c = min_t(unsigned int, len,
+				       PAGE_SIZE - fo % PAGE_SIZE);
+
+		nb_tx_copy_in(q, nops, s->gref, off,
+			      page_address(skb_frag_page(f)) + fo % PAGE_SIZE,
+			      c);
+		off += c;
+		len -= c;
+		fo += c;
 	}
+}
 
-	if (map) {
-		fr->zc->pool = pool;
-		refcount_inc(&pool->ref);
-		refcount_set(&fr->zc->ubuf.refcnt, 1);
-		xenpv_ubuf_init(&fr->zc->ubuf, &nb_zc_ops, nb_zc_done);
-		fr->zc->ubuf.flags = SKBFL_ZEROCOPY_FRAG;
-		fr->map_first = *nmaps;
-	}
+/*
+ * The grant operations of a frame: head bytes are copied, the rest copied
+ * or mapped.  A mapped slot is answered when the stack releases its page,
+ * every other slot once the batch's operations are done (fr->ids).
+ */
+static void nb_tx_emit_ops(struct nb_queue *q, struct nb_txframe *fr,
+			   const struct nb_txslots *ts, unsigned int *nops,
+			   unsigned int *nmaps)
+{
+	unsigned int i, pos = 0;
+
+	fr->map_first = *nmaps;
 	fr->op_first = *nops;
+	fr->nids = 0;
+	for (i = 0; i < ts->n; i++) {
+		const struct xenpv_tx_slot *s = &ts->s[i];
+		unsigned int len = i ? s->size : ts->flen;
+		unsigned int off = s->offset;
 
-	/* walk the frame: head bytes are copied, the rest copied or mapped */
-	for (pos = 0, i = 0; i < n; i++) {
-		unsigned int len = i ? s[i].size : flen;
-		unsigned int off = s[i].offset;
-		bool deferred = false;
+		if (pos < ts->hlen) {
+			unsigned int c = min(len, ts->hlen - pos);
 
-		if (pos < hlen) {
-			unsigned int c = min(len, hlen - pos);
-
-			nb_tx_copy_in(q, nops, s[i].gref, off,
-				      skb->data + pos, c);
+			nb_tx_copy_in(q, nops, s->gref, off,
+				      fr->skb->data + pos, c);
 			off += c;
 			len -= c;
 			pos += c;
 		}
-		if (len && map) {
-			u16 k = nb_mpool_take(pool);
-			struct nb_mslot *ms = &pool->slot[k];
-			unsigned int m = (*nmaps)++;
-
-			ms->req_id = s[i].id;
-			ms->handle = NB_NO_HANDLE;
-			gnttab_set_map_op(&q->tx_maps[m], (unsigned long)
-					  pfn_to_kaddr(page_to_pfn(ms->page)),
-					  GNTMAP_host_map | GNTMAP_readonly,
-					  s[i].gref, q->vif->domid);
-			q->tx_map_pages[m] = ms->page;
-			q->tx_map_slot[m] = k;
-			fr->zc->idx[fr->zc->nr++] = k;
-			/* the stack puts one page reference per frag */
-			get_page(ms->page);
-			skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, ms->page,
-					off, len, len);
-			pos += len;
-			deferred = true;
+		if (len && fr->zc) {
+			nb_tx_emit_map(q, fr, s, off, len, nmaps);
 		} else {
-			while (len) {
-				unsigned int fo = pos - hlen;
-				skb_frag_t *f = &skb_shinfo(skb)->frags[fo / PAGE_SIZE];
-				unsigned int c = min_t(unsigned int, len,
-						       PAGE_SIZE - fo % PAGE_SIZE);
-
-				nb_tx_copy_in(q, nops, s[i].gref, off,
-					      page_address(skb_frag_page(f)) +
-					      fo % PAGE_SIZE, c);
-				off += c;
-				len -= c;
-				pos += c;
-			}
+			if (len)
+				nb_tx_emit_copy(q, fr->skb, s, off, len,
+						pos - ts->hlen, nops);
+			fr->ids[fr->nids++] = s->id;
 		}
-		if (!deferred)
-			fr->ids[fr->nids++] = s[i].id;
+		pos += len;
 	}
 	fr->op_nr = *nops - fr->op_first;
-	if (map) {
+	if (fr->zc) {
 		fr->map_nr = *nmaps - fr->map_first;
-		skb_zcopy_init(skb, &fr->zc->ubuf);
+		skb_zcopy_init(fr->skb, &fr->zc->ubuf);
 	}
+}
+
+/* Read, check and prepare the next frame of the ring into @fr. */
+static enum nb_build nb_tx_build(struct nb_queue *q, struct nb_txframe *fr,
+				 unsigned int *nops, unsigned int *nmaps)
+{
+	struct nb_txslots ts;
+	enum xenpv_tx_verdict v;
+	enum nb_build r;
+
+	r = nb_tx_read_frame(q, fr, &ts, *nops, &v);
+	if (r != NB_BUILT)
+		return r;
+
+	v = nb_tx_check_frame(fr, &ts, v);
+	if (v == XENPV_TX_FATAL)
+		return nb_tx_fatal(q, "malformed slot chain");
+	if (v != XENPV_TX_OK)
+		return nb_tx_drop(q, fr, ts.n);
+
+	if (!nb_tx_alloc_head(q, fr, &ts))
+		return nb_tx_drop(q, fr, ts.n);
+
+	fr->zc = nb_tx_choose_map(q, &ts, *nmaps);
+	if (!fr->zc && !nb_tx_alloc_frags(fr->skb, ts.s[0].size - ts.hlen)) {
+		kfree_skb(fr->skb);
+		fr->skb = NULL;
+		return nb_tx_drop(q, fr, ts.n);
+	}
+
+	nb_tx_emit_ops(q, fr, &ts, nops, nmaps);
 	return NB_BUILT;
 }
 
@@ -713,9 +554,9 @@ static int nb_tx_offloads(struct nb_queue *q, struct sk_buff *skb,
 	return 0;
 }
 
-static void nb_tx_finish(struct nb_queue *q, struct nb_txframe *fr)
+/* Did the frame's grant operations all succeed?  Keeps its map handles. */
+static bool nb_tx_ops_ok(struct nb_queue *q, const struct nb_txframe *fr)
 {
-	struct sk_buff *skb = fr->skb;
 	bool ok = true;
 	unsigned int i;
 
@@ -731,23 +572,40 @@ static void nb_tx_finish(struct nb_queue *q, struct nb_txframe *fr)
 		else
 			ok = false;
 	}
+	return ok;
+}
+
+/*
+ * Caller holds q->tx_rsp_lock: answer the slots of a frame whose grant
+ * operations are done (a bad grant reference: errors); the caller pushes
+ * once for the whole batch.
+ */
+static void nb_tx_answer(struct nb_queue *q, const struct nb_txframe *fr,
+			 bool ok)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr->nids; i++)
+		nb_tx_put_rsp(q, fr->ids[i], ok ? XEN_NETIF_RSP_OKAY :
+			      XEN_NETIF_RSP_ERROR);
+	for (i = 0; i < fr->nextra; i++)
+		nb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
+}
+
+/* Hand an answered frame to the stack, or drop it. */
+static void nb_tx_deliver(struct nb_queue *q, struct nb_txframe *fr, bool ok)
+{
+	struct sk_buff *skb = fr->skb;
 
 	if (!ok) {
-		/* a bad grant reference: error responses, frame dropped */
+		/* its mapped slots are answered with errors on release */
 		if (fr->zc)
 			fr->zc->failed = true;
-		nb_tx_error(q, fr->ids, fr->nids, fr->nextra);
+		q->st.tx_frame_rejected++;
+		q->st.rx_dropped++;
 		kfree_skb(skb);
 		return;
 	}
-
-	spin_lock(&q->tx_rsp_lock);
-	for (i = 0; i < fr->nids; i++)
-		nb_tx_put_rsp(q, fr->ids[i], XEN_NETIF_RSP_OKAY);
-	for (i = 0; i < fr->nextra; i++)
-		nb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
-	nb_tx_push(q);
-	spin_unlock(&q->tx_rsp_lock);
 
 	skb->protocol = eth_type_trans(skb, q->vif->dev);
 	skb_reset_network_header(skb);
@@ -770,12 +628,36 @@ static void nb_tx_finish(struct nb_queue *q, struct nb_txframe *fr)
 		napi_gro_receive(&q->napi, skb);
 }
 
+/*
+ * The batch's grant operations are done: answer its frames and hand them
+ * to the stack.  With tx_batch_responses the whole batch is answered with
+ * one push of the response producer (at most one notification a batch),
+ * else each frame is answered and pushed before it is delivered.
+ */
+static void nb_tx_finish_batch(struct nb_queue *q, unsigned int nfr)
+{
+	unsigned int i, k, step = READ_ONCE(nb_tx_batch_rsp) ? nfr : 1;
+	bool ok[NB_TX_BATCH];
+
+	for (i = 0; i < nfr; i += step) {
+		spin_lock(&q->tx_rsp_lock);
+		for (k = i; k < i + step; k++) {
+			ok[k] = nb_tx_ops_ok(q, &q->tx_frames[k]);
+			nb_tx_answer(q, &q->tx_frames[k], ok[k]);
+		}
+		nb_tx_push(q);
+		spin_unlock(&q->tx_rsp_lock);
+		for (k = i; k < i + step; k++)
+			nb_tx_deliver(q, &q->tx_frames[k], ok[k]);
+	}
+}
+
 static int nb_tx_action(struct nb_queue *q, int budget)
 {
 	int done = 0;
 
 	while (done < budget && !nb_vif_is_disabled(q->vif)) {
-		unsigned int nfr = 0, nops = 0, nmaps = 0, i;
+		unsigned int nfr = 0, nops = 0, nmaps = 0;
 		enum nb_build r = NB_STOP;
 
 		while (nfr < NB_TX_BATCH && done + nfr < budget) {
@@ -788,15 +670,23 @@ static int nb_tx_action(struct nb_queue *q, int budget)
 				break;
 		}
 
-		if (nops)
+		if (nfr)
+			q->st.tx_batches++;
+		if (nops) {
+			q->st.tx_copy_ops += nops;
+			q->st.tx_copy_batches++;
 			gnttab_batch_copy(q->tx_ops, nops);
+		}
 		/* per-operation statuses tell which maps to undo */
-		if (nmaps && gnttab_map_refs(q->tx_maps, NULL, q->tx_map_pages,
-					     nmaps))
-			net_warn_ratelimited("%s: map hypercall failed\n",
-					     q->name);
-		for (i = 0; i < nfr; i++)
-			nb_tx_finish(q, &q->tx_frames[i]);
+		if (nmaps) {
+			q->st.tx_map_ops += nmaps;
+			q->st.tx_map_batches++;
+			if (gnttab_map_refs(q->tx_maps, NULL, q->tx_map_pages,
+					    nmaps))
+				net_warn_ratelimited("%s: map hypercall failed\n",
+						     q->name);
+		}
+		nb_tx_finish_batch(q, nfr);
 		done += nfr;
 
 		if (r == NB_STOP && !nfr)
@@ -812,6 +702,7 @@ int nb_tx_poll(struct napi_struct *napi, int budget)
 	struct nb_queue *q = container_of(napi, struct nb_queue, napi);
 	int done, more;
 
+	q->st.tx_polls++;
 	done = nb_tx_action(q, budget);
 	if (done < budget && napi_complete_done(napi, done)) {
 		if (nb_vif_is_disabled(q->vif))

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`: BENCH_RUNS (default 3) lab runs of selftests/tests/bench,
 # then a table of each figure's median and range with xenpv/in-tree and
-# each/native ratios (out/bench.md).
+# each/native ratios (out/bench.md).  BENCH_ARGS adds lab.sh options, e.g.
+# BENCH_RUNS=1 BENCH_ARGS="--arg benchonly=tcp-to-dom0" for the guest-to-dom0
+# row and its transmit-path counters alone.
 . "$(dirname "$0")/../lab/common.sh"
 lab=$XENPV_TOP/selftests/lab
 mkdir -p "$XENPV_OUT"
@@ -27,7 +29,9 @@ for i in $(seq 1 "$runs"); do
 	order=$pairs
 	[ $((i % 2)) = 0 ] && order=$(echo "$pairs" | tr + '\n' | tac | paste -sd+)
 	log "bench run $i of $runs: $order"
-	"$lab/lab.sh" run bench --guest-kernel nobal --arg "benchpairs=$order" --timeout 2400 |
+	# shellcheck disable=SC2086 # BENCH_ARGS: lab.sh options, split on purpose
+	"$lab/lab.sh" run bench --guest-kernel nobal --arg "benchpairs=$order" --timeout 2400 \
+		${BENCH_ARGS:-} |
 		tee -a "$XENPV_OUT/bench.tap"
 	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
 done
@@ -63,6 +67,6 @@ END {
 			r(mv["xenpv"], mv["intree"]), r(mv["intree"], mv["native"]),
 			r(mv["xenpv"], mv["native"])
 	}
-	printf "\n(%s, Xen 4.17 under QEMU TCG, 2 vCPUs; median of %d runs, (min-max) after it; ratios of the medians; ping-rtt and balloon times: lower is better; netloop-copies-per-frame: share of frames netloop copied)\n", date, runs
+	printf "\n(%s, Xen 4.17 under QEMU TCG, 2 vCPUs; median of %d runs, (min-max) after it; ratios of the medians; ping-rtt and balloon times: lower is better; netloop-copies-per-frame: share of frames netloop copied; tcp-to-dom0:NAME/UNIT rows: counters of the guest transmit path over that run, per MiB or per frame; ethtool -S names of the vif, both drivers where mainline has the counter, the irq rows from /proc/interrupts of dom0 and the guest)\n", date, runs
 }' | tee "$XENPV_OUT/bench.md"
 exit "$rc"

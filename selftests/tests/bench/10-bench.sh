@@ -14,6 +14,110 @@ bench() { # bench PAIR KEY UNIT VALUE
 
 value_of() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 
+# xenpv.benchonly=W1:W2 (--arg benchonly=W1,W2): only these workloads (names
+# or shell patterns, e.g. rand-*; balloon for both balloon figures; all when
+# unset), for a quick look;
+# xenpv.benchrepeat=N runs tcp-to-dom0 N times (N figures for the median).
+only=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchonly=//p')
+repeat=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchrepeat=//p')
+wanted() { # wanted WORKLOAD
+	local p
+	[ -z "$only" ] && return 0
+	for p in ${only//[,:]/ }; do
+		# shellcheck disable=SC2254 # a pattern on purpose
+		case $1 in $p) return 0 ;; esac
+	done
+	return 1
+}
+
+# tx_snap VIF GUEST: the counters that explain the guest's transmit path,
+# NAME VALUE a line: the vif's ethtool -S (xenpv_netback has all of them,
+# the in-tree netback mainline's few), its netdev rx bytes/frames, and the
+# interrupts of its TX (or shared) ports in dom0 and in the guest, summed
+# over queues and CPUs.
+irq_sum() { # irq_sum NAME-PREFIX <interrupts: that device's TX irqs
+	awk -v p="$1" '$NF ~ "^" p "-q[0-9]+(-tx)?$" {
+		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i }
+		END { print s + 0 }'
+}
+tx_snap() {
+	ethtool -S "$1" 2>/dev/null | awk -F: 'NR > 1 { gsub(/ /, ""); print $1, $2 }'
+	echo "rx_bytes $(cat "/sys/class/net/$1/statistics/rx_bytes")"
+	echo "rx_packets $(cat "/sys/class/net/$1/statistics/rx_packets")"
+	echo "dom0_tx_irqs $(irq_sum "$1" </proc/interrupts)"
+	# xenpv_netfront names its irqs eth0-qN-tx, the in-tree one vif0-qN-tx
+	echo "guest_tx_irqs $(gexec "$2" "grep -E '(eth0|vif0)-q[0-9]+(-tx)?\$' /proc/interrupts" |
+		irq_sum '(eth0|vif0)')"
+}
+
+# tx_figures PAIR BEFORE AFTER: the guest-to-dom0 row's counters per MiB or
+# per frame, one BENCH line each (a counter the driver lacks gives none).
+# The irq rows come from /proc/interrupts, the same way for both pairs.
+tx_figures() {
+	local k u v
+	awk 'NR == FNR { a[$1] = $2; next } { d[$1] = $2 - a[$1]; have[$1] = 1 }
+	function out(key, unit, num, den) {
+		if ((num in have) && (den in have) && d[den] > 0)
+			printf "tcp-to-dom0:%s%s %s %.4g\n", key,
+				unit == "share" ? "" : "/" unit,
+				unit == "share" ? unit : "per-" unit, d[num] / d[den]
+	}
+	END {
+		d["mib"] = d["rx_bytes"] / 1048576; have["mib"] = 1
+		d["copy_map_bytes"] = d["tx_copy_bytes"] + d["tx_map_bytes"]
+		if ("tx_copy_bytes" in have) have["copy_map_bytes"] = 1
+		out("frames", "MiB", "rx_packets", "mib")
+		out("dom0-tx-irqs", "MiB", "dom0_tx_irqs", "mib")
+		out("guest-tx-irqs", "MiB", "guest_tx_irqs", "mib")
+		out("tx_events", "MiB", "tx_events", "mib")
+		out("tx_spurious_events", "MiB", "tx_spurious_events", "mib")
+		out("tx_notifies", "MiB", "tx_notifies", "mib")
+		out("tx_responses", "notify", "tx_responses", "tx_notifies")
+		out("tx_rsp_pushes", "frame", "tx_rsp_pushes", "rx_packets")
+		out("frames", "poll", "rx_packets", "tx_polls")
+		out("frames", "batch", "rx_packets", "tx_batches")
+		out("tx_copy_ops", "frame", "tx_copy_ops", "rx_packets")
+		out("tx_copy_batches", "MiB", "tx_copy_batches", "mib")
+		out("tx_map_ops", "frame", "tx_map_ops", "rx_packets")
+		out("tx_map_batches", "MiB", "tx_map_batches", "mib")
+		out("tx_unmap_batches", "MiB", "tx_unmap_batches", "mib")
+		out("tx_zerocopy_sent", "frame", "tx_zerocopy_sent", "rx_packets")
+		out("copied-bytes", "share", "tx_copy_bytes", "copy_map_bytes")
+	}' "$2" "$3" | while read -r k u v; do
+		bench "$1" "$k" "$u" "$v"
+	done
+}
+
+# xenpv.benchab=PARAM: after each xenpv tcp-to-dom0 run, the same with
+# xenpv_netback's boolean PARAM set (figures under the pair xenpv+PARAM,
+# not in the table: a side-by-side look at one change in the same boot).
+ab=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchab=//p')
+ab_to_dom0() {
+	local p=/sys/module/xenpv_netback/parameters/$ab
+	[ -w "$p" ] || { not_ok "bench: xenpv_netback has a parameter $ab"; return; }
+	echo Y >"$p"
+	to_dom0 xenpv "xenpv+$ab"
+	echo N >"$p"
+}
+
+# to_dom0 PAIR [LABEL]: guest -> dom0 TCP, with the counters of the TX path.
+to_dom0() {
+	local pair=$1 label=${2:-$1} vif v
+	vif=vif$(guest_domid "b$pair").0
+	tx_snap "$vif" "b$pair" >/run/xenpv/tx0
+	$B tcp-recv 5002 >/run/xenpv/rx.out 2>&1 &
+	gexec "b$pair" "$B tcp-send 192.0.2.1 5002 $SECS" >/dev/null
+	wait
+	tx_snap "$vif" "b$pair" >/run/xenpv/tx1
+	v=$(value_of mbps </run/xenpv/rx.out)
+	[ -n "$v" ] && ok "bench $label tcp-to-dom0 ran" || not_ok "bench $label tcp-to-dom0 ran"
+	bench "$label" tcp-to-dom0 MB/s "$v"
+	tx_figures "$label" /run/xenpv/tx0 /run/xenpv/tx1
+	diag "$label $vif counters moved:" \
+		"$(awk 'NR == FNR { a[$1] = $2; next } $2 != a[$1] { printf "%s=%d ", $1, $2 - a[$1] }' \
+			/run/xenpv/tx0 /run/xenpv/tx1)"
+}
+
 disk_workloads() { # disk_workloads PAIR RUNNER DEV
 	local pair=$1 run=$2 dev=$3 w out
 	for w in "read 1048576 1 seq-read-1M MB/s mbps" \
@@ -23,6 +127,7 @@ disk_workloads() { # disk_workloads PAIR RUNNER DEV
 		 "randread 4096 32 rand-read-4k-qd32 IOPS iops" \
 		 "randwrite 4096 32 rand-write-4k-qd32 IOPS iops"; do
 		set -- $w
+		wanted "$4" || continue
 		out=$($run "$B disk $dev $1 $2 $3 $SECS")
 		if [ -n "$(echo "$out" | value_of "$6")" ]; then
 			ok "bench $pair $4 ran"
@@ -163,20 +268,24 @@ ip link set bv0 up
 ip netns exec bn ip addr add 198.51.100.2/24 dev bv1
 ip netns exec bn ip link set bv1 up
 ip netns exec bn ip link set lo up
-ip netns exec bn $B tcp-recv 5001 >/run/xenpv/rx.out 2>&1 &
-out=$($B tcp-send 198.51.100.2 5001 $SECS 2>&1)
-wait
-v=$(value_of mbps </run/xenpv/rx.out)
-if [ -n "$v" ]; then
-	ok "bench native tcp over veth ran"
-	bench native tcp-to-dom0 MB/s "$v"
-	bench native tcp-from-dom0 MB/s "$v"
-else
-	not_ok "bench native tcp over veth ran"
-	diag "$out $(cat /run/xenpv/rx.out)"
+if wanted tcp-to-dom0 || wanted tcp-from-dom0; then
+	ip netns exec bn $B tcp-recv 5001 >/run/xenpv/rx.out 2>&1 &
+	out=$($B tcp-send 198.51.100.2 5001 $SECS 2>&1)
+	wait
+	v=$(value_of mbps </run/xenpv/rx.out)
+	if [ -n "$v" ]; then
+		ok "bench native tcp over veth ran"
+		wanted tcp-to-dom0 && bench native tcp-to-dom0 MB/s "$v"
+		wanted tcp-from-dom0 && bench native tcp-from-dom0 MB/s "$v"
+	else
+		not_ok "bench native tcp over veth ran"
+		diag "$out $(cat /run/xenpv/rx.out)"
+	fi
 fi
-rtt=$(ip netns exec bn ping -c 20 -i 0.2 198.51.100.1 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
-[ -n "$rtt" ] && bench native ping-rtt ms "$rtt"
+if wanted ping-rtt; then
+	rtt=$(ip netns exec bn ping -c 20 -i 0.2 198.51.100.1 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+	[ -n "$rtt" ] && bench native ping-rtt ms "$rtt"
+fi
 ip link del bv0
 ip netns del bn
 
@@ -193,25 +302,33 @@ for pair in $pairs; do
 	in_guest() { gexec "b$pair" "$1"; }
 	disk_workloads "$pair" in_guest /dev/xvda
 	gip=$(guest_ip "b$pair")
-	# guest -> dom0
-	$B tcp-recv 5002 >/run/xenpv/rx.out 2>&1 &
-	gexec "b$pair" "$B tcp-send 192.0.2.1 5002 $SECS" >/dev/null
-	wait
-	v=$(value_of mbps </run/xenpv/rx.out)
-	[ -n "$v" ] && ok "bench $pair tcp-to-dom0 ran" || not_ok "bench $pair tcp-to-dom0 ran"
-	bench "$pair" tcp-to-dom0 MB/s "$v"
-	# dom0 -> guest
-	gexec "b$pair" "$B tcp-recv 5003 >/run/rx.out 2>&1 &" >/dev/null
-	$B tcp-send "$gip" 5003 $SECS >/dev/null 2>&1
-	sleep 1
-	v=$(gexec "b$pair" 'cat /run/rx.out' | value_of mbps)
-	[ -n "$v" ] && ok "bench $pair tcp-from-dom0 ran" || not_ok "bench $pair tcp-from-dom0 ran"
-	bench "$pair" tcp-from-dom0 MB/s "$v"
-	rtt=$(ping -c 20 -i 0.2 "$gip" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
-	[ -n "$rtt" ] && bench "$pair" ping-rtt ms "$rtt"
-	guest_to_guest "$pair"
-	through_netloop "$pair"
+	if wanted tcp-to-dom0; then
+		for r in $(seq 1 "${repeat:-1}"); do
+			to_dom0 "$pair"
+			[ "$pair" = xenpv ] && [ -n "$ab" ] && ab_to_dom0
+		done
+	fi
+	if wanted tcp-from-dom0; then
+		gexec "b$pair" "$B tcp-recv 5003 >/run/rx.out 2>&1 &" >/dev/null
+		$B tcp-send "$gip" 5003 $SECS >/dev/null 2>&1
+		sleep 1
+		v=$(gexec "b$pair" 'cat /run/rx.out' | value_of mbps)
+		[ -n "$v" ] && ok "bench $pair tcp-from-dom0 ran" || not_ok "bench $pair tcp-from-dom0 ran"
+		bench "$pair" tcp-from-dom0 MB/s "$v"
+	fi
+	if wanted ping-rtt; then
+		rtt=$(ping -c 20 -i 0.2 "$gip" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+		[ -n "$rtt" ] && bench "$pair" ping-rtt ms "$rtt"
+	fi
+	if wanted tcp-guest-to-guest; then
+		guest_to_guest "$pair"
+	fi
+	if wanted tcp-to-dom0-netloop; then
+		through_netloop "$pair"
+	fi
 	guest_destroy "b$pair"
 done
 
-balloon_bench
+if wanted balloon; then
+	balloon_bench
+fi

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenpv_netback: the mapping pool and zerocopy completion of the guest's
+ * transmit ring.
+ *
+ * Large TX frames are grant-mapped into pages of a per-queue pool and handed
+ * to the stack as zerocopy frags.  Mapped pages are accounted per vif
+ * (struct nb_acct) and never exceed its limit.  They come back through the
+ * skb's ubuf_info callback, are unmapped, and only then is the guest told
+ * its slots are free.  A pool outlives its queue while the stack still holds
+ * one of its pages.
+ */
+#include <linux/module.h>
+#include <linux/workqueue.h>
+#include <linux/delay.h>
+#include <linux/slab.h>
+#include <xen/page.h>
+
+#include "common.h"
+
+#define NB_POOL_END	0xffff
+
+static LLIST_HEAD(nb_release_list);
+static LLIST_HEAD(nb_dead_pools);
+static void nb_release_work_fn(struct work_struct *work);
+static DECLARE_WORK(nb_release_work, nb_release_work_fn);
+
+/* ---- mapping pool ---- */
+
+struct nb_mpool *nb_mpool_create(struct nb_queue *q, struct nb_acct *acct,
+				 unsigned int size)
+{
+	struct nb_mpool *pool;
+	struct page **pages;
+	unsigned int i;
+
+	pool = kzalloc(struct_size(pool, slot, size), GFP_KERNEL);
+	pages = kcalloc(size, sizeof(*pages), GFP_KERNEL);
+	if (!pool || !pages)
+		goto fail;
+	if (gnttab_alloc_pages(size, pages))
+		goto fail;
+
+	spin_lock_init(&pool->lock);
+	pool->queue = q;
+	pool->acct = acct;
+	refcount_inc(&acct->ref);
+	refcount_set(&pool->ref, 1);
+	pool->domid = q->vif->domid;
+	pool->size = size;
+	pool->nfree = size;
+	for (i = 0; i < size; i++) {
+		pool->slot[i].page = pages[i];
+		pool->slot[i].handle = NB_NO_HANDLE;
+		pool->slot[i].next_free = i + 1 < size ? i + 1 : NB_POOL_END;
+	}
+	pool->free_head = 0;
+	kfree(pages);
+	atomic_inc(&nb_pools_alive);
+	return pool;
+
+fail:
+	kfree(pages);
+	kfree(pool);
+	return NULL;
+}
+
+static void nb_mpool_put(struct nb_mpool *pool)
+{
+	struct page **pages;
+	unsigned int i;
+
+	if (!refcount_dec_and_test(&pool->ref))
+		return;
+
+	pages = kcalloc(pool->size, sizeof(*pages), GFP_KERNEL);
+	if (pool->stuck) {
+		pr_err(NB_PFX "domain %u: %u page(s) could not be unmapped, keeping the pool\n",
+		       pool->domid, pool->stuck);
+	} else if (pages) {
+		for (i = 0; i < pool->size; i++)
+			pages[i] = pool->slot[i].page;
+		gnttab_free_pages(pool->size, pages);
+		kfree(pages);
+	} else {
+		pr_warn(NB_PFX "leaking %u pool pages (no memory)\n",
+			pool->size);
+	}
+	if (refcount_dec_and_test(&pool->acct->ref))
+		kfree(pool->acct);
+	kfree(pool);
+	atomic_dec(&nb_pools_alive);
+}
+
+/*
+ * The queue goes away: pages still in flight are unmapped when the stack
+ * lets go of them, but nobody is answered any more.
+ */
+void nb_mpool_detach(struct nb_mpool *pool)
+{
+	spin_lock_bh(&pool->lock);
+	pool->queue = NULL;
+	spin_unlock_bh(&pool->lock);
+	nb_mpool_put(pool);
+}
+
+/*
+ * The ring is about to go: give the frames the stack still holds until
+ * @deadline to come back, so that their slots are answered on this ring.
+ * A frontend that stays connected across a backend rebind then has every
+ * request it sent answered exactly once, in a prefix the next backend can
+ * attach behind.  Returns how many frames are still out.
+ */
+unsigned int nb_mpool_drain(struct nb_mpool *pool, unsigned long deadline)
+{
+	while (refcount_read(&pool->ref) > 1 && time_before(jiffies, deadline))
+		msleep(20);
+	return refcount_read(&pool->ref) - 1;
+}
+
+/* Reserve @n mapping slots within the vif's limit; false: copy instead. */
+static bool nb_mpool_reserve(struct nb_mpool *pool, unsigned int n)
+{
+	struct nb_acct *acct = pool->acct;
+	int cur = atomic_read(&acct->mapped);
+
+	do {
+		if (cur + n > acct->limit)
+			return false;
+	} while (!atomic_try_cmpxchg(&acct->mapped, &cur, cur + n));
+
+	spin_lock(&pool->lock);
+	if (pool->nfree < n) {
+		spin_unlock(&pool->lock);
+		atomic_sub(n, &acct->mapped);
+		return false;
+	}
+	pool->nfree -= n;
+	spin_unlock(&pool->lock);
+	atomic_add(n, &nb_mapped_total);
+	return true;
+}
+
+/* Give back @n slots reserved by nb_mpool_reserve() and never taken. */
+static void nb_mpool_unreserve(struct nb_mpool *pool, unsigned int n)
+{
+	atomic_sub(n, &pool->acct->mapped);
+	atomic_sub(n, &nb_mapped_total);
+	spin_lock(&pool->lock);
+	pool->nfree += n;
+	spin_unlock(&pool->lock);
+}
+
+/* Take one of the slots reserved by nb_mpool_reserve(). */
+static u16 nb_mpool_take(struct nb_mpool *pool)
+{
+	u16 k;
+
+	spin_lock(&pool->lock);
+	k = pool->free_head;
+	pool->free_head = pool->slot[k].next_free;
+	spin_unlock(&pool->lock);
+	return k;
+}
+
+/* Caller holds pool->lock. */
+static void nb_mpool_give(struct nb_mpool *pool, u16 k)
+{
+	pool->slot[k].handle = NB_NO_HANDLE;
+	pool->slot[k].next_free = pool->free_head;
+	pool->free_head = k;
+	pool->nfree++;
+}
+
+/* ---- zerocopy completion ---- */
+
+/* Unmap the frame's pages, answer its slots, give the pages back. */
+static void nb_zc_release(struct nb_zc *zc)
+{
+	struct gnttab_unmap_grant_ref uop[XENPV_NETIF_SLOTS_MIN + 1];
+	struct page *pages[XENPV_NETIF_SLOTS_MIN + 1];
+	struct nb_mpool *pool = zc->pool;
+	unsigned int i, n = 0, nunmap, released = 0;
+	bool stuck[XENPV_NETIF_SLOTS_MIN + 1] = { false };
+	struct nb_queue *q;
+
+	for (i = 0; i < zc->nr; i++) {
+		struct nb_mslot *s = &pool->slot[zc->idx[i]];
+
+		if (s->handle == NB_NO_HANDLE)
+			continue;
+		gnttab_set_unmap_op(&uop[n], (unsigned long)
+				    pfn_to_kaddr(page_to_pfn(s->page)),
+				    GNTMAP_host_map | GNTMAP_readonly,
+				    s->handle);
+		pages[n++] = s->page;
+	}
+	if (n && gnttab_unmap_refs(uop, NULL, pages, n)) {
+		pr_err_ratelimited(NB_PFX "unmap hypercall failed\n");
+		for (i = 0; i < n; i++)
+			uop[i].status = GNTST_general_error;
+	}
+	nunmap = n;
+
+	spin_lock_bh(&pool->lock);
+	q = pool->queue;
+	n = 0;
+	for (i = 0; i < zc->nr; i++) {
+		struct nb_mslot *s = &pool->slot[zc->idx[i]];
+
+		if (s->handle != NB_NO_HANDLE) {
+			if (uop[n++].status != GNTST_okay) {
+				/* still mapped: never reuse the page */
+				stuck[i] = true;
+				pool->stuck++;
+				pr_err_ratelimited(NB_PFX "domain %u: unmapping a TX page failed, slot retired\n",
+						   pool->domid);
+			}
+		}
+	}
+	if (q) {
+		spin_lock(&q->tx_rsp_lock);
+		for (i = 0; i < zc->nr; i++)
+			nb_tx_put_rsp(q, pool->slot[zc->idx[i]].req_id,
+				      zc->failed ? XEN_NETIF_RSP_ERROR :
+				      XEN_NETIF_RSP_OKAY);
+		nb_tx_push(q);
+		spin_unlock(&q->tx_rsp_lock);
+		if (!zc->failed) {
+			if (zc->copied)
+				q->st.tx_zerocopy_fail++;
+			else
+				q->st.tx_zerocopy_success++;
+		}
+		if (nunmap) {
+			q->st.tx_unmap_ops += nunmap;
+			q->st.tx_unmap_batches++;
+		}
+	}
+	for (i = 0; i < zc->nr; i++) {
+		if (stuck[i])
+			continue;
+		nb_mpool_give(pool, zc->idx[i]);
+		released++;
+	}
+	spin_unlock_bh(&pool->lock);
+
+	atomic_sub(released, &pool->acct->mapped);
+	atomic_sub(released, &nb_mapped_total);
+	kfree(zc);
+}
+
+static void nb_release_work_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&nb_release_list);
+	struct llist_node *dead = llist_del_all(&nb_dead_pools);
+	struct nb_mpool *pool, *ptmp;
+	struct nb_zc *zc, *tmp;
+
+	llist_for_each_entry_safe(zc, tmp, list, node) {
+		pool = zc->pool;
+		nb_zc_release(zc);
+		nb_mpool_put(pool);
+	}
+	llist_for_each_entry_safe(pool, ptmp, dead, dead)
+		nb_mpool_put(pool);
+}
+
+/*
+ * The stack let go of a zerocopy frame.  Usually this runs in softirq
+ * context (local delivery copying the frags, a NIC completing): unmap and
+ * answer the guest right away, so its TX ring does not wait for a worker.
+ * With hard interrupts off, or for the pool's last reference (freeing it
+ * may sleep), the worker does it.
+ */
+static void nb_zc_done(struct sk_buff *skb, struct ubuf_info *ubuf,
+		       bool success)
+{
+	struct nb_zc *zc = container_of(ubuf, struct nb_zc, ubuf);
+	struct nb_mpool *pool = zc->pool;
+
+	if (!success)
+		zc->copied = true;
+	if (!refcount_dec_and_test(&ubuf->refcnt))
+		return;
+	if (in_hardirq() || irqs_disabled()) {
+		llist_add(&zc->node, &nb_release_list);
+		queue_work(system_highpri_wq, &nb_release_work);
+		return;
+	}
+	nb_zc_release(zc);
+	if (refcount_dec_not_one(&pool->ref))
+		return;
+	llist_add(&pool->dead, &nb_dead_pools);
+	queue_work(system_highpri_wq, &nb_release_work);
+}
+
+XENPV_UBUF_OPS(nb_zc_ops, nb_zc_done);
+
+/*
+ * Zerocopy state for a frame whose @nslots slots past the head are to be
+ * mapped, with that many pool pages reserved for it.  NULL when the vif's
+ * limit or the pool is exhausted (or no memory): the frame is copied.
+ */
+struct nb_zc *nb_zc_alloc(struct nb_mpool *pool, unsigned int nslots)
+{
+	struct nb_zc *zc;
+
+	if (!nb_mpool_reserve(pool, nslots))
+		return NULL;
+	zc = kzalloc(sizeof(*zc), GFP_ATOMIC);
+	if (!zc) {
+		nb_mpool_unreserve(pool, nslots);
+		return NULL;
+	}
+	zc->pool = pool;
+	refcount_inc(&pool->ref);
+	refcount_set(&zc->ubuf.refcnt, 1);
+	xenpv_ubuf_init(&zc->ubuf, &nb_zc_ops, nb_zc_done);
+	zc->ubuf.flags = SKBFL_ZEROCOPY_FRAG;
+	return zc;
+}
+
+/*
+ * Take a reserved pool page for the slot answering @req_id; it is unmapped
+ * and answered when the stack releases the frame.  Returns its pool index.
+ */
+u16 nb_zc_add_slot(struct nb_zc *zc, u16 req_id)
+{
+	struct nb_mpool *pool = zc->pool;
+	u16 k = nb_mpool_take(pool);
+
+	pool->slot[k].req_id = req_id;
+	pool->slot[k].handle = NB_NO_HANDLE;
+	zc->idx[zc->nr++] = k;
+	return k;
+}
+
+/* Wait until every zerocopy frame handed to the stack so far came back. */
+void nb_tx_release_flush(void)
+{
+	flush_work(&nb_release_work);
+}
