@@ -41,7 +41,7 @@ check_sets() {
 			echo "ok - $name: flushed set $set is whole after the power cut ($n blocks)"
 		else
 			echo "not ok - $name: flushed set $set is whole after the power cut: ${k:-?} of $n blocks missing"
-			echo "#   of those, $(( n - $(bad "$img" $PC_OLD "$start" "$n") )) hold the old pattern"
+			echo "# $name set $set: of its $k missing blocks, $(( n - $(bad "$img" $PC_OLD "$start" "$n") )) hold the old pattern"
 		fi
 	done
 }
