@@ -44,6 +44,7 @@ extern atomic_t xbb_mapped_total;	/* grant mappings, all devices */
 extern atomic_t xbb_pages_out;		/* pages out of the page caches */
 extern atomic_t xbb_pages_leaked;	/* kept out for good: unmap failed */
 bool xbb_inject_fail(void);		/* fail_map_every test knob */
+bool xbb_skip_flush(void);		/* ignore_flush test knob */
 
 struct xbb_dev;
 struct xbb_ring;

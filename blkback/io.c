@@ -434,14 +434,16 @@ static void xbb_submit_bios(struct xbb_ring *ring, struct xbb_req *req)
 	struct bio *bio = NULL;
 	unsigned int i;
 
-	if (req->op == BLKIF_OP_FLUSH_DISKCACHE)
+	if (req->op == BLKIF_OP_FLUSH_DISKCACHE && !xbb_skip_flush())
 		opf |= REQ_PREFLUSH | (req->nseg ? REQ_FUA : 0);
 
 	atomic_set(&req->bios_left, 1);	/* held until all are submitted */
 	atomic_inc(&ring->inflight);
 
 	if (!req->nseg) {
-		submit_bio(xbb_bio_new(req, 0, opf, sector));
+		/* a pure flush: none at all when ignore_flush says so */
+		if (opf & REQ_PREFLUSH)
+			submit_bio(xbb_bio_new(req, 0, opf, sector));
 		goto out;
 	}
 	for (i = 0; i < req->nseg; i++) {

@@ -93,6 +93,28 @@ bool xbb_inject_fail(void)
 	return true;
 }
 
+/*
+ * Test knob for the power-cut test (selftests/tests/blk-powercut): a
+ * flush request is answered OK without flushing, its data written as
+ * plain writes, so the test can show that it catches a lost flush.
+ */
+static bool xbb_ignore_flush;
+module_param_named(ignore_flush, xbb_ignore_flush, bool, 0644);
+MODULE_PARM_DESC(ignore_flush,
+		 "Test knob: answer flush requests without flushing (default off; data is NOT durable when on)");
+static atomic_t xbb_flush_ignored = ATOMIC_INIT(0);
+module_param_cb(flushes_ignored, &xbb_atomic_ops, &xbb_flush_ignored, 0444);
+MODULE_PARM_DESC(flushes_ignored,
+		 "Read-only: flush requests answered without flushing through ignore_flush");
+
+bool xbb_skip_flush(void)
+{
+	if (likely(!READ_ONCE(xbb_ignore_flush)))
+		return false;
+	atomic_inc(&xbb_flush_ignored);
+	return true;
+}
+
 struct workqueue_struct *xbb_wq;
 
 static int __init xbb_init(void)

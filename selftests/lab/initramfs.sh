@@ -181,8 +181,9 @@ pack_raw "$g" "$out/domU.cpio"
 # --- dom0 ---
 d=$out/dom0.root
 base_tree "$d"
+# virtio_pci, virtio_blk, ext4: the power-cut suite's disk (blk-powercut)
 copy_mods "$d" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs loop \
-	bridge xen-blkback xen-netback veth tun dummy
+	bridge xen-blkback xen-netback veth tun dummy virtio_pci virtio_blk ext4
 # libxl-save-helper: xl save, restore and migrate run it for the stream
 for b in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper; do
 	copy_bin "$d" "$pkgroot/usr/lib/xen-$XEN_VER/bin/$b" "/usr/lib/xen-$XEN_VER/bin/$b"

@@ -104,10 +104,17 @@ run_qemu() {
 		-kernel "$img/xen.elf" \
 		-append "dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all console=com1 noreboot" \
 		-initrd "$img/vmlinuz console=hvc0 earlyprintk=xen panic=-1 loglevel=4 $cmdline,$img/dom0.cpio.gz" \
+		${lab_disk:+-drive "file=$lab_disk,if=virtio,format=raw,cache=writeback"} \
 		</dev/null >"$logf.qemu" 2>&1 &
 	pid=$!
 	end=$(($(date +%s) + tmo))
 	while kill -0 "$pid" 2>/dev/null; do
+		# a power-cut suite: SIGKILL at once, no clean shutdown
+		if grep -q '^XENPV-LAB-POWERCUT' "$logf"; then
+			kill -9 "$pid" 2>/dev/null
+			echo "XENPV-LAB: QEMU killed (power cut)" >>"$logf"
+			break
+		fi
 		if grep -q '^XENPV-LAB-END' "$logf"; then
 			sleep 2
 			break
@@ -120,6 +127,43 @@ run_qemu() {
 	done
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
+}
+
+# A suite with a host side, tests/SUITE/host.sh, gets a virtual disk for
+# dom0 (/dev/vda, a file under out/lab/) that `host.sh prepare DISK` fills
+# before the boot and `host.sh check DISK MARKER` inspects after dom0's
+# XENPV-LAB-POWERCUT MARKER line made us kill QEMU.  Its "ok - ..." /
+# "not ok - ..." lines join the suite's results, numbered after dom0's.
+host_side() {
+	local logf=$1 hostsh=$2 res pass fail n line marker rc
+	res=$(tr -d '\r' <"$logf" | grep '^XENPV-RESULT' | tail -n1)
+	[ -n "$res" ] || return 0	# dom0 did not finish: report() says so
+	pass=$(echo "$res" | sed -n 's/.*pass=\([0-9]*\).*/\1/p')
+	fail=$(echo "$res" | sed -n 's/.*fail=\([0-9]*\).*/\1/p')
+	n=$((pass + fail))
+	marker=$(tr -d '\r' <"$logf" | sed -n 's/^XENPV-LAB-POWERCUT *//p' | tail -n1)
+	rc=0
+	if grep -q '^XENPV-LAB-POWERCUT' "$logf"; then
+		bash "$hostsh" check "$lab_disk" "$marker" >"$logf.host" 2>&1 || rc=$?
+	else
+		echo "not ok - dom0 reached the power cut (no XENPV-LAB-POWERCUT line)" >"$logf.host"
+	fi
+	grep -q '^not ok' "$logf.host" || [ $rc = 0 ] ||
+		echo "not ok - host check ran (exit $rc)" >>"$logf.host"
+	{
+		while IFS= read -r line; do
+			case $line in "ok "* | "not ok "*) ;; "#"*) echo "$line" ;; *) echo "# $line" ;; esac
+		done <"$logf.host"
+		echo XENPV-TAP-BEGIN
+		while IFS= read -r line; do
+			case $line in
+			"ok "*) n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - host: ${line#ok - }" ;;
+			"not ok "*) n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - host: ${line#not ok - }" ;;
+			esac
+		done <"$logf.host"
+		echo XENPV-TAP-END
+		echo "XENPV-RESULT pass=$pass fail=$fail"
+	} >>"$logf"
 }
 
 # report LOG TAG: print the suite's TAP lines with TAG, the log tail on
@@ -252,11 +296,18 @@ run | demo)
 	[ "$GUEST_KERNEL" = stock ] || tag="$tag guest=$GUEST_KERNEL"
 	[ -n "$dkms" ] && tag="$tag modules=dkms"
 	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL${dkms:+-dkms}.log
+	hostsh=$XENPV_TOP/selftests/tests/$suite/host.sh
+	lab_disk=
+	if [ -f "$hostsh" ]; then
+		lab_disk=${logf%.log}-disk.img
+		bash "$hostsh" prepare "$lab_disk" || die "$hostsh prepare failed"
+	fi
 	take_slot
 	log "booting Xen: $tag (log: $logf)"
 	t0=$(date +%s)
 	run_qemu "$logf" "$tmo" "xenpv.suite=$suite xenpv.blkfront=$blkfront xenpv.blkback=$blkback xenpv.netfront=$netfront xenpv.netback=$netback xenpv.guestkernel=$GUEST_KERNEL$extra_args"
 	log "lab run took $(($(date +%s) - t0)) s"
+	[ -z "$lab_disk" ] || host_side "$logf" "$hostsh"
 	report "$logf" "$tag"
 	;;
 *)

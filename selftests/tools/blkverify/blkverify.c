@@ -3,9 +3,10 @@
  * blkverify: a small block-device load generator that checks every byte
  * it reads back.  Built static so it runs in dom0 and in guests alike.
  *
- *   blkverify write  DEV SEED [START COUNT] [--fsync]
+ *   blkverify write  DEV SEED [START COUNT] [--fsync|--dsync]
  *        fill COUNT 4 KiB blocks from START with SEED's pattern (O_DIRECT,
- *        1 MiB writes), then fsync when asked
+ *        1 MiB writes), then fsync when asked; --dsync opens DEV with
+ *        O_DSYNC instead, so that each write is a FUA write
  *   blkverify verify DEV SEED [START COUNT]
  *        check those blocks; prints "bad N" and exits 1 on any mismatch
  *   blkverify zero   DEV START COUNT
@@ -80,17 +81,19 @@ static uint64_t rnd(void)
 	return mix(rng_state);
 }
 
+static int open_flags;	/* O_DSYNC for write --dsync */
+
 static int open_dev(const char *path, uint64_t *blocks)
 {
 	struct stat st;
 	uint64_t bytes = 0;
-	int fd = open(path, O_RDWR | O_DIRECT);
+	int fd = open(path, O_RDWR | O_DIRECT | open_flags);
 
 	if (fd < 0)
 		fd = open(path, O_RDONLY | O_DIRECT);
 	/* tmpfs before 6.6 has no O_DIRECT: go through the page cache */
 	if (fd < 0 && errno == EINVAL)
-		fd = open(path, O_RDWR);
+		fd = open(path, O_RDWR | open_flags);
 	if (fd < 0 && errno == EINVAL)
 		fd = open(path, O_RDONLY);
 	if (fd < 0) {
@@ -332,7 +335,7 @@ static int zero_mode(const char *dev, uint64_t start, uint64_t count)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: blkverify write|verify DEV SEED [START COUNT] [--fsync]\n"
+	fprintf(stderr, "usage: blkverify write|verify DEV SEED [START COUNT] [--fsync|--dsync]\n"
 			"       blkverify zero DEV START COUNT\n"
 			"       blkverify random DEV SEED JOBS OPS [MAXBLOCKS]\n"
 			"       blkverify faulty DEV SEED JOBS OPS MAXBLOCKS GATE\n");
@@ -347,6 +350,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && !strcmp(argv[argc - 1], "--fsync")) {
 		do_fsync = 1;
+		argc--;
+	} else if (argc > 1 && !strcmp(argv[argc - 1], "--dsync")) {
+		open_flags = O_DSYNC;
 		argc--;
 	}
 	if (argc < 4)
