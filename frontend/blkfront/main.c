@@ -111,8 +111,11 @@ static int __init xbf_init(void)
 
 	if (!xen_domain())
 		return -ENODEV;
-	if (!xen_has_pv_disk_devices())
+	/* HVM: only once the emulated disks are unplugged (PV, PVH: always) */
+	if (!xen_has_pv_disk_devices()) {
+		pr_info(XBF_PFX "emulated disks were not unplugged, leaving them to their driver\n");
 		return -ENODEV;
+	}
 
 	if (xbf_max_ring_order > XENBUS_MAX_RING_GRANT_ORDER) {
 		pr_info(XBF_PFX "max_ring_page_order %u too large, using %u\n",

@@ -22,6 +22,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <xen/events.h>
+#include <xen/platform_pci.h>
 #include <xen/xen.h>
 #include <xen/xen-ops.h>
 #include <xen/xenbus.h>
@@ -530,6 +531,15 @@ static int __init xnf_init(void)
 
 	if (!xen_domain())
 		return -ENODEV;
+	/*
+	 * An HVM guest whose emulated NICs were not unplugged (xen_platform_pci=0,
+	 * xen_emul_unplug=never, or the device model refused) would drive
+	 * the same NIC twice.  PV and PVH guests always say yes here.
+	 */
+	if (!xen_has_pv_nic_devices()) {
+		pr_info(XNF_NAME ": emulated NICs were not unplugged, leaving them to their driver\n");
+		return -ENODEV;
+	}
 	pr_info(XNF_NAME ": Xen network frontend, up to %u queue(s) per vif\n",
 		xnf_queue_limit());
 	xen_resume_notifier_register(&xnf_resume_nb);

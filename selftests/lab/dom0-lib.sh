@@ -166,7 +166,7 @@ guest_create() {
 	[ "$vif" = none ] && vif=""
 	cat >"/run/xenpv/$name.cfg" <<CFG
 name="$name"
-type="pv"
+type="${XENPV_GUEST_TYPE:-pv}"
 kernel="$kernel"
 ramdisk="$ramdisk"
 extra="console=hvc0 panic=-1 loglevel=4 xenpv.blkfront=$XENPV_BLKFRONT xenpv.netfront=$XENPV_NETFRONT xenpv.ip=$ip $extra"
@@ -201,7 +201,11 @@ CFG
 	local id
 	id=$(guest_domid "$name")
 	rm -f "/run/xenpv/seq.$name"
-	if ! wait_for "${GUEST_BOOT_TIMEOUT:-180}" \
+	# a PVH guest runs on QEMU's emulated nested paging: boots take
+	# minutes, not seconds
+	local tmo=180
+	[ "${XENPV_GUEST_TYPE:-pv}" = pv ] || tmo=900
+	if ! wait_for "${GUEST_BOOT_TIMEOUT:-$tmo}" \
 		xenstore-read "/local/domain/$id/data/xenpv/ready"; then
 		diag "guest $name (domid $id) agent did not come up; console:"
 		tail -n 30 "/var/log/xen/console/guest-$name.log" 2>/dev/null |

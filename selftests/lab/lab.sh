@@ -7,11 +7,15 @@
 #   lab.sh images                       build modules, tools and images
 #   lab.sh run SUITE [--blkfront X] [--blkback X] [--netfront X]
 #                    [--netback X] [--guest-kernel stock|nobal]
-#                    [--timeout S] [--no-build] [--arg KEY=VALUE]
-#                    [--dkms-modules]
+#                    [--guest-type pv|pvh] [--timeout S] [--no-build]
+#                    [--arg KEY=VALUE] [--dkms-modules]
 #       (--arg adds xenpv.KEY=VALUE to dom0's command line; --dkms-modules
 #       boots the modules DKMS built from the xenpv-dkms package, as
-#       selftests/dkms/dkms-test.sh left them, instead of the tree's)
+#       selftests/dkms/dkms-test.sh left them, instead of the tree's;
+#       --guest-type pvh boots the suite's guests as PVH instead of PV)
+# For chasing a hypervisor problem: XENPV_QEMU_CPU replaces QEMU's -cpu
+# model, XENPV_XEN_ARGS is added to Xen's command line, XENPV_QEMU names
+# another QEMU binary, XENPV_QEMU_ARGS adds options (e.g. -L DATADIR).
 #   lab.sh demo                         what `make lab` shows
 set -e
 . "$(dirname "$0")/common.sh"
@@ -98,11 +102,17 @@ run_qemu() {
 	# QEMU splits -initrd at commas: the command line may hold none.
 	case $cmdline in *,*) die "no commas in the dom0 command line: $cmdline" ;; esac
 	: >"$logf"
-	qemu-system-x86_64 -accel tcg -cpu qemu64,+svm -m "${XENPV_QEMU_MEM:-3072}" \
-		-smp 2 -nographic -no-reboot -nic none -monitor none \
+	# +npt: nested paging, which Xen needs (HAP) for PVH guests: its
+	# build has no shadow paging.
+	local cpu=qemu64,+svm
+	[ "$GUEST_TYPE" = pv ] || cpu=$cpu,+npt
+	# shellcheck disable=SC2086 # XENPV_QEMU_ARGS is a word list
+	"${XENPV_QEMU:-qemu-system-x86_64}" $XENPV_QEMU_ARGS -accel tcg -cpu "${XENPV_QEMU_CPU:-$cpu}" \
+		-m "${XENPV_QEMU_MEM:-3072}" \
+		-smp "${XENPV_QEMU_SMP:-2}" -nographic -no-reboot -nic none -monitor none \
 		-serial "file:$logf" \
 		-kernel "$img/xen.elf" \
-		-append "dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all console=com1 noreboot" \
+		-append "dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all console=com1 noreboot${XENPV_XEN_ARGS:+ $XENPV_XEN_ARGS}" \
 		-initrd "$img/vmlinuz console=hvc0 earlyprintk=xen panic=-1 loglevel=4 $cmdline,$img/dom0.cpio.gz" \
 		${lab_disk:+-drive "file=$lab_disk,if=virtio,format=raw,cache=writeback"} \
 		</dev/null >"$logf.qemu" 2>&1 &
@@ -225,6 +235,7 @@ report() {
 cmd=${1:-demo}
 shift || true
 GUEST_KERNEL=stock
+GUEST_TYPE=pv
 case $cmd in
 fetch)
 	ensure_host_pkgs
@@ -254,6 +265,9 @@ run | demo)
 		--netfront) netfront=$2; shift ;;
 		--netback) netback=$2; shift ;;
 		--guest-kernel) GUEST_KERNEL=$2; shift ;;
+		--guest-type)
+			case $2 in pv | pvh) GUEST_TYPE=$2 ;; *) die "--guest-type pv or pvh" ;; esac
+			shift ;;
 		--timeout) tmo=$2; shift ;;
 		--no-build) build=0 ;;
 		# QEMU splits -initrd at commas: lists travel with colons
@@ -294,8 +308,9 @@ run | demo)
 	done
 	tag="$suite blkfront=$blkfront blkback=$blkback netfront=$netfront netback=$netback"
 	[ "$GUEST_KERNEL" = stock ] || tag="$tag guest=$GUEST_KERNEL"
+	[ "$GUEST_TYPE" = pv ] || tag="$tag type=$GUEST_TYPE"
 	[ -n "$dkms" ] && tag="$tag modules=dkms"
-	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL${dkms:+-dkms}.log
+	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL${dkms:+-dkms}$([ "$GUEST_TYPE" = pv ] || echo "-$GUEST_TYPE").log
 	hostsh=$XENPV_TOP/selftests/tests/$suite/host.sh
 	lab_disk=
 	if [ -f "$hostsh" ]; then
@@ -305,7 +320,7 @@ run | demo)
 	take_slot
 	log "booting Xen: $tag (log: $logf)"
 	t0=$(date +%s)
-	run_qemu "$logf" "$tmo" "xenpv.suite=$suite xenpv.blkfront=$blkfront xenpv.blkback=$blkback xenpv.netfront=$netfront xenpv.netback=$netback xenpv.guestkernel=$GUEST_KERNEL$extra_args"
+	run_qemu "$logf" "$tmo" "xenpv.suite=$suite xenpv.blkfront=$blkfront xenpv.blkback=$blkback xenpv.netfront=$netfront xenpv.netback=$netback xenpv.guestkernel=$GUEST_KERNEL xenpv.guesttype=$GUEST_TYPE$extra_args"
 	log "lab run took $(($(date +%s) - t0)) s"
 	[ -z "$lab_disk" ] || host_side "$logf" "$hostsh"
 	report "$logf" "$tag"

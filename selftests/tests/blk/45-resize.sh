@@ -7,7 +7,7 @@
 # must not give are refused (xenpv_blkfront).  Then two partitions on the
 # same disk: xvdb1 and xvdb2, their minors, their data at the right
 # offsets of the file.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 45 || return 0
 if ! blk_resize_pair; then
 	skip "online resize, ext4 grown, partitions" \

@@ -5,7 +5,7 @@
 # sector and a read across sector 2^32 (2 TiB) are served.  Then the
 # guest's frontend takes it: the exact size, data past 2 TiB and in the
 # last 4 KiB, found by dom0 at the same byte offsets of the file.
-. /xenpv/tests/blk/00-lib.sh
+. /xenpv/tests/blk/lib.sh
 blk_want 46 || return 0
 if ! blk_resize_pair; then
 	skip "3 TiB disk" \
