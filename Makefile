@@ -6,16 +6,26 @@
 #   make check           every test: build checks, unit tests, DKMS, lab
 #                        (lab runs in matrix order within 84 minutes)
 #   make check-full      the same with every lab run of the matrix
+#   make KERNEL=6.12     build against that series' newest kernel from
+#                        bookworm-backports (headers unpacked into the
+#                        lab's cache by selftests/lab/bpo.sh)
 #   make bench           benchmarks in the lab, ratios against in-tree
 #   make checkpatch      checkpatch.pl over all sources
 #   make install         modules_install into updates/xenpv
 #   make deb             out/deb/xenpv-dkms_*.deb and xenpv-prefer_*.deb
 
+ifneq ($(filter-out 6.1,$(KERNEL)),)
+KVER ?= $(shell $(CURDIR)/selftests/lab/bpo.sh kver $(KERNEL))
+KDIR ?= $(shell $(CURDIR)/selftests/lab/bpo.sh headers $(KVER))
+endif
 KVER ?= $(shell $(CURDIR)/selftests/lab/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
 ifeq ($(wildcard $(KDIR)/Makefile),)
 KDIR := /usr/src/linux-headers-$(KVER)
 endif
+# no pahole: no BTF for the modules (headers that ship a vmlinux, as
+# 6.12's do, would otherwise fail the build)
+KBUILD_ARGS := $(if $(shell command -v pahole),,CONFIG_DEBUG_INFO_BTF_MODULES=)
 
 MODULES := frontend/blkfront/xenpv_blkfront.ko frontend/netfront/xenpv_netfront.ko \
 	blkback/xenpv_blkback.ko netback/xenpv_netback.ko \
@@ -24,17 +34,17 @@ MODULES := frontend/blkfront/xenpv_blkfront.ko frontend/netfront/xenpv_netfront.
 .PHONY: all modules clean install check check-full lab bench checkpatch sparse host-tests deb
 
 all modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) modules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C selftests/host clean
 
 install:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates/xenpv modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) INSTALL_MOD_DIR=updates/xenpv modules_install
 
 sparse:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF=-D__CHECK_ENDIAN__ modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) C=2 CF=-D__CHECK_ENDIAN__ modules
 
 checkpatch:
 	selftests/checkpatch.sh

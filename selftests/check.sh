@@ -3,7 +3,8 @@
 # `make check`: every test of the project, as TAP, then one line
 # `N passed, N failed`.  Exits non-zero if anything failed.
 #   build (W=1, zero warnings), sparse (zero warnings), checkpatch,
-#   modinfo, host unit tests, DKMS, and every lab run in selftests/lab/matrix.
+#   modinfo, host unit tests, DKMS, W=1 and sparse against Linux 6.12
+#   (kernels), and every lab run in selftests/lab/matrix.
 # XENPV_CHECK_ONLY="build sparse ..." runs a subset.
 . "$(dirname "$0")/lab/common.sh"
 cd "$XENPV_TOP" || exit 1
@@ -92,6 +93,12 @@ if want sparse; then
 	fi | emit
 fi
 
+# Linux 6.12 (bookworm-backports): W=1 and sparse, in a copy of the sources
+if want kernels; then
+	section "W=1 and sparse against Linux 6.12"
+	"$XENPV_TOP/selftests/kernel-check.sh" 6.12 2>&1 | emit
+fi
+
 if want checkpatch; then
 	section "checkpatch"
 	"$XENPV_TOP/selftests/checkpatch.sh" | emit
@@ -117,6 +124,16 @@ if want lab; then
 	else
 		tapline FAIL "lab: images built" "$XENPV_OUT/lab-images.log"
 	fi | emit
+	# the other kernels the matrix boots (--kernel SERIES)
+	for k in $(sed -n 's/^[^#]*--kernel \([0-9.]*\).*/\1/p' \
+			"$XENPV_TOP/selftests/lab/matrix" | sort -u); do
+		if "$XENPV_TOP/selftests/lab/lab.sh" images --kernel "$k" \
+				>"$XENPV_OUT/lab-images-$k.log" 2>&1; then
+			tapline OK "lab: images for Linux $k built"
+		else
+			tapline FAIL "lab: images for Linux $k built" "$XENPV_OUT/lab-images-$k.log"
+		fi
+	done | emit
 	# One run at a time by default (XENPV_LAB_JOBS): two TCG labs on two
 	# cores starve each other's timing.  Output is shown in matrix order.
 	jobs=${XENPV_LAB_JOBS:-1}

@@ -4,9 +4,17 @@
 XENPV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 XENPV_CACHE=${XENPV_CACHE:-/var/cache/xenpv}
 XENPV_OUT=${XENPV_OUT:-$XENPV_TOP/out}
+# XENPV_KERNEL=6.12 (lab.sh --kernel 6.12): that series' newest kernel
+# from bookworm-backports instead of Debian 12's own (selftests/lab/bpo.sh).
+# 6.1 (or nothing) is Debian 12's own.
+[ "$XENPV_KERNEL" = 6.1 ] && XENPV_KERNEL=
+if [ -n "$XENPV_KERNEL" ] && [ -z "$XENPV_KVER" ]; then
+	XENPV_KVER=$("$XENPV_TOP/selftests/lab/bpo.sh" kver "$XENPV_KERNEL") ||
+		exit 1
+fi
 XENPV_KVER=${XENPV_KVER:-$("$XENPV_TOP/selftests/lab/kver.sh")}
 XEN_VER=4.17
-export XENPV_TOP XENPV_CACHE XENPV_OUT XENPV_KVER
+export XENPV_TOP XENPV_CACHE XENPV_OUT XENPV_KVER XENPV_KERNEL
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -16,6 +24,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 XENPV_HOST_PKGS="
 qemu-system-x86_64:qemu-system-x86
 cpio:cpio
+xz:xz-utils
 mkinitramfs:initramfs-tools
 mkfs.ext4:e2fsprogs
 sparse:sparse
@@ -37,8 +46,10 @@ bc:bc
 /usr/include/libelf.h:libelf-dev
 /usr/include/openssl/ssl.h:libssl-dev
 /usr/src/linux-source-6.1.tar.xz:linux-source-6.1
-/usr/src/linux-headers-$XENPV_KVER/Makefile:linux-headers-$XENPV_KVER
 "
+# a backports kernel's headers are unpacked into the cache instead
+[ -n "$XENPV_KERNEL" ] ||
+	XENPV_HOST_PKGS="$XENPV_HOST_PKGS /usr/src/linux-headers-$XENPV_KVER/Makefile:linux-headers-$XENPV_KVER"
 
 # Install what is missing with apt-get (root) into a download cache of our
 # own, or print the exact command to run (non-root).
@@ -79,6 +90,33 @@ linux_source_dir() {
 			die "unpacking linux-source-6.1 failed"
 	fi
 	echo "$dir"
+}
+
+# The kernel build folder for $XENPV_KVER: the host's headers, or those
+# of a backports kernel unpacked into the cache.
+xenpv_kdir() {
+	if [ -z "$XENPV_KERNEL" ]; then
+		echo "/usr/src/linux-headers-$XENPV_KVER"
+	else
+		"$XENPV_TOP/selftests/lab/bpo.sh" headers "$XENPV_KVER"
+	fi
+}
+
+# kbuild skips BTF for modules when pahole is missing (the backports
+# headers ship a vmlinux, so kbuild would try and fail; BTF is only for
+# BPF's view of the modules' types).
+xenpv_kbuild_args() {
+	command -v pahole >/dev/null 2>&1 || echo "CONFIG_DEBUG_INFO_BTF_MODULES="
+}
+
+# xenpv_copy_tree DIR: the tracked module sources copied into DIR, to
+# build for another kernel while the tree's own .ko stay as they are.
+xenpv_copy_tree() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	(cd "$XENPV_TOP" && git ls-files --cached --others --exclude-standard |
+		grep -v '^selftests/' | grep -v '\.mod\.c$' |
+		tar -cf - --no-recursion -T -) | tar -C "$1" -xf -
 }
 
 # Every C source and header of the modules and include/.

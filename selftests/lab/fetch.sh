@@ -6,7 +6,9 @@
 set -e
 . "$(dirname "$0")/common.sh"
 
-PKGS="linux-image-$XENPV_KVER xen-hypervisor-$XEN_VER-amd64 xen-utils-$XEN_VER
+# A backports kernel (XENPV_KERNEL) comes through selftests/lab/bpo.sh.
+IMAGE=linux-image-$XENPV_KVER
+PKGS="$IMAGE xen-hypervisor-$XEN_VER-amd64 xen-utils-$XEN_VER
 xen-utils-common xenstore-utils busybox-static libxenmisc$XEN_VER libxencall1
 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenstore4 libxentoollog1
 libxendevicemodel1 libxenhypfs1 libxentoolcore1 libyajl2"
@@ -20,18 +22,23 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 	exit 0
 fi
 log "fetching Debian packages into $debs"
+host_pkgs=$PKGS
+if [ -n "$XENPV_KERNEL" ]; then
+	"$XENPV_TOP/selftests/lab/bpo.sh" download "$XENPV_CACHE/bpo/debs" "$IMAGE"
+	host_pkgs=$(echo " $PKGS " | sed "s| $IMAGE | |")
+fi
 cd "$debs"
 # apt-get download drops privileges to _apt; let it write here.
 chown _apt "$debs" 2>/dev/null || true
-if ! apt-get download $PKGS >download.log 2>&1; then
+if ! apt-get download $host_pkgs >download.log 2>&1; then
 	apt-get update -qq >/dev/null 2>&1 || true
-	apt-get download $PKGS >download.log 2>&1 ||
+	apt-get download $host_pkgs >download.log 2>&1 ||
 		die "apt-get download failed (see $debs/download.log): $(tail -n 3 download.log)"
 fi
 rm -rf "$root.tmp"
 mkdir -p "$root.tmp"
 for p in $PKGS; do
-	f=$(ls -t "$p"_*.deb 2>/dev/null | head -n1)
+	f=$(ls -t "$p"_*.deb "$XENPV_CACHE/bpo/debs/$p"_*.deb 2>/dev/null | head -n1)
 	[ -n "$f" ] || die "package $p was not downloaded"
 	dpkg-deb -x "$f" "$root.tmp"
 done

@@ -62,6 +62,9 @@ copy_mods() {
 				--show-depends "$m" | awk '$1 == "insmod" {print $2}'); do
 			mkdir -p "$tree$(dirname "${dep#"$pkgroot"}")"
 			cp "$dep" "$tree${dep#"$pkgroot"}"
+			# 6.12's image ships .ko.xz, which busybox's insmod
+			# and modprobe hand to the kernel as they are
+			case $dep in *.ko.xz) xz -df "$tree${dep#"$pkgroot"}" ;; esac
 		done
 	done
 	cp "$mods"/modules.builtin* "$mods"/modules.order \

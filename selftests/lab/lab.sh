@@ -8,20 +8,31 @@
 #   lab.sh run SUITE [--blkfront X] [--blkback X] [--netfront X]
 #                    [--netback X] [--guest-kernel stock|nobal]
 #                    [--guest-type pv|pvh] [--timeout S] [--no-build]
-#                    [--arg KEY=VALUE] [--dkms-modules]
+#                    [--arg KEY=VALUE] [--dkms-modules] [--kernel SERIES]
 #       (--arg adds xenpv.KEY=VALUE to dom0's command line; --dkms-modules
 #       boots the modules DKMS built from the xenpv-dkms package, as
 #       selftests/dkms/dkms-test.sh left them, instead of the tree's;
-#       --guest-type pvh boots the suite's guests as PVH instead of PV)
+#       --guest-type pvh boots the suite's guests as PVH instead of PV;
+#       --kernel 6.12 boots dom0 and the stock guest on that series'
+#       newest Debian 12 kernel, the modules built for it in a copy of
+#       the sources, see selftests/lab/bpo.sh)
 # For chasing a hypervisor problem: XENPV_QEMU_CPU replaces QEMU's -cpu
 # model, XENPV_XEN_ARGS is added to Xen's command line, XENPV_QEMU names
 # another QEMU binary, XENPV_QEMU_ARGS adds options (e.g. -L DATADIR).
 #   lab.sh demo                         what `make lab` shows
 set -e
+# --kernel decides XENPV_KVER, which common.sh sets
+prev=
+for a in "$@"; do
+	[ "$prev" = --kernel ] && export XENPV_KERNEL=$a
+	prev=$a
+done
 . "$(dirname "$0")/common.sh"
 
 lab=$XENPV_TOP/selftests/lab
-img=$XENPV_OUT/lab/images
+img=$XENPV_OUT/lab/images${XENPV_KERNEL:+-$XENPV_KERNEL}
+# another kernel's modules: built in a copy, collected here
+kmods=$XENPV_OUT/lab/modules-$XENPV_KVER
 
 # Default driver choice: xenpv where our module registers for the device
 # type (its modalias names it), else the in-tree driver.
@@ -37,15 +48,33 @@ default_choice() {
 # Each module on its own, so that one that does not build leaves the others
 # usable (the lab then fails where that module is chosen).
 build_modules() {
-	local kdir=/usr/src/linux-headers-$XENPV_KVER dir
+	local kdir top=$XENPV_TOP dir blog=$XENPV_OUT/build
+	kdir=$(xenpv_kdir) || die "no kernel headers for $XENPV_KVER"
 	log "building modules for $XENPV_KVER"
+	if [ -n "$XENPV_KERNEL" ]; then
+		top=$XENPV_OUT/lab/src-$XENPV_KVER
+		blog=$XENPV_OUT/build-$XENPV_KVER
+		xenpv_copy_tree "$top"
+		rm -rf "$kmods"
+		mkdir -p "$kmods"
+	fi
 	for dir in frontend/blkfront frontend/netfront blkback netback netloop balloon; do
-		if ! make -s -C "$kdir" M="$XENPV_TOP/$dir" modules \
-				>"$XENPV_OUT/build-${dir##*/}.log" 2>&1; then
-			log "WARNING: $dir does not build (see $XENPV_OUT/build-${dir##*/}.log)"
-			rm -f "$XENPV_TOP/$dir"/*.ko
+		if ! make -s -C "$kdir" M="$top/$dir" $(xenpv_kbuild_args) modules \
+				>"$blog-${dir##*/}.log" 2>&1; then
+			log "WARNING: $dir does not build (see $blog-${dir##*/}.log)"
+			rm -f "$top/$dir"/*.ko
 		fi
+		[ -z "$XENPV_KERNEL" ] || cp "$top/$dir"/*.ko "$kmods/" 2>/dev/null || true
 	done
+}
+
+# ko_of ROLE-DIR NAME: the module the lab boots for NAME
+ko_of() {
+	if [ -n "$XENPV_MODULES_DIR" ]; then
+		echo "$XENPV_MODULES_DIR/$2.ko"
+	else
+		echo "$XENPV_TOP/$1/$2.ko"
+	fi
 }
 
 build_tools() {
@@ -61,7 +90,7 @@ build_tools() {
 images() {
 	ensure_host_pkgs
 	"$lab/fetch.sh"
-	if [ -n "$XENPV_MODULES_DIR" ]; then
+	if [ -n "$XENPV_MODULES_DIR" ] && [ -z "$XENPV_KERNEL" ]; then
 		log "modules: the DKMS-built ones in $XENPV_MODULES_DIR"
 	else
 		build_modules
@@ -242,7 +271,15 @@ fetch)
 	exec "$lab/fetch.sh"
 	;;
 images)
-	[ "$1" = --guest-kernel ] && GUEST_KERNEL=$2
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--guest-kernel) GUEST_KERNEL=$2; shift ;;
+		--kernel) shift ;;
+		*) die "unknown option $1" ;;
+		esac
+		shift
+	done
+	[ -n "$XENPV_KERNEL" ] && export XENPV_MODULES_DIR=$kmods
 	mkdir -p "$XENPV_OUT/lab"
 	images
 	exit 0
@@ -268,6 +305,7 @@ run | demo)
 		--guest-type)
 			case $2 in pv | pvh) GUEST_TYPE=$2 ;; *) die "--guest-type pv or pvh" ;; esac
 			shift ;;
+		--kernel) shift ;;
 		--timeout) tmo=$2; shift ;;
 		--no-build) build=0 ;;
 		# QEMU splits -initrd at commas: lists travel with colons
@@ -282,6 +320,12 @@ run | demo)
 		esac
 		shift
 	done
+	if [ -n "$XENPV_KERNEL" ]; then
+		[ -z "$dkms" ] || die "--dkms-modules is for Debian 12's own kernel"
+		[ "$GUEST_KERNEL" = stock ] ||
+			die "the nobal guest kernel is 6.1: not with --kernel"
+		export XENPV_MODULES_DIR=$kmods
+	fi
 	mkdir -p "$XENPV_OUT/lab"
 	# the DKMS images are always assembled anew: the modules change
 	# with each DKMS test
@@ -289,10 +333,10 @@ run | demo)
 	if [ $build = 1 ] || [ ! -f "$img/dom0.cpio.gz" ]; then
 		images
 	fi
-	: "${blkfront:=$(default_choice "$XENPV_TOP/frontend/blkfront/xenpv_blkfront.ko" xen:vbd)}"
-	: "${netfront:=$(default_choice "$XENPV_TOP/frontend/netfront/xenpv_netfront.ko" xen:vif)}"
-	: "${blkback:=$(default_choice "$XENPV_TOP/blkback/xenpv_blkback.ko" xen-backend:vbd)}"
-	: "${netback:=$(default_choice "$XENPV_TOP/netback/xenpv_netback.ko" xen-backend:vif)}"
+	: "${blkfront:=$(default_choice "$(ko_of frontend/blkfront xenpv_blkfront)" xen:vbd)}"
+	: "${netfront:=$(default_choice "$(ko_of frontend/netfront xenpv_netfront)" xen:vif)}"
+	: "${blkback:=$(default_choice "$(ko_of blkback xenpv_blkback)" xen-backend:vbd)}"
+	: "${netback:=$(default_choice "$(ko_of netback xenpv_netback)" xen-backend:vif)}"
 	# Say plainly which drivers this run uses, and why not xenpv's.
 	for d in blkfront:frontend/blkfront:xen:vbd netfront:frontend/netfront:xen:vif \
 		 blkback:blkback:xen-backend:vbd netback:netback:xen-backend:vif; do
@@ -301,7 +345,7 @@ run | demo)
 		choice=${!role}
 		why=
 		if [ "$choice" = intree ] &&
-		   [ "$(default_choice "$XENPV_TOP/${rest%%:*}/xenpv_$role.ko" "${rest#*:}")" = intree ]; then
+		   [ "$(default_choice "$(ko_of "${rest%%:*}" "xenpv_$role")" "${rest#*:}")" = intree ]; then
 			why=" (xenpv_$role does not drive devices yet)"
 		fi
 		log "$role: $([ "$choice" = xenpv ] && echo "xenpv_$role" || echo "in-tree driver")$why"
@@ -310,7 +354,8 @@ run | demo)
 	[ "$GUEST_KERNEL" = stock ] || tag="$tag guest=$GUEST_KERNEL"
 	[ "$GUEST_TYPE" = pv ] || tag="$tag type=$GUEST_TYPE"
 	[ -n "$dkms" ] && tag="$tag modules=dkms"
-	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL${dkms:+-dkms}$([ "$GUEST_TYPE" = pv ] || echo "-$GUEST_TYPE").log
+	[ -n "$XENPV_KERNEL" ] && tag="$tag kernel=$XENPV_KVER"
+	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL${dkms:+-dkms}$([ "$GUEST_TYPE" = pv ] || echo "-$GUEST_TYPE")${XENPV_KERNEL:+-$XENPV_KERNEL}.log
 	hostsh=$XENPV_TOP/selftests/tests/$suite/host.sh
 	lab_disk=
 	if [ -f "$hostsh" ]; then
