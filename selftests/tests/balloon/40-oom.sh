@@ -6,13 +6,15 @@
 . /xenpv/tests/balloon/lib.sh
 
 # hog NAME MB SECONDS: start a process in the guest that writes MB million
-# bytes of anonymous memory (awk's sprintf) and holds them for SECONDS.
+# bytes of anonymous memory (awk's sprintf), says so in /run/hog/held and
+# holds them for SECONDS.
 hog() {
 	gexec "$1" "rm -rf /run/hog; mkdir /run/hog
-		(awk 'BEGIN { s = sprintf(\"%${2}000000s\", \"\"); system(\"sleep $3\"); print length(s) }' \
+		(awk 'BEGIN { s = sprintf(\"%${2}000000s\", \"\"); system(\"touch /run/hog/held; sleep $3\"); print length(s) }' \
 			>/run/hog/out 2>&1; echo \$? >/run/hog/rc) </dev/null >/dev/null 2>&1 &" >/dev/null
 }
 hog_done() { gexec "$1" 'test -s /run/hog/rc'; }
+hog_held() { gexec "$1" 'test -e /run/hog/held'; }
 
 if ! bal_guest boom memory=256; then
 	not_ok "nobal guest boots (memory=256)"
@@ -39,7 +41,10 @@ bal_wait_current boom $((256 * MiB)) 180
 floor=$(bal boom min_kb)
 r0=$(bal boom retries)
 hog boom 64 30
-sleep 2
+# B is about memory the process already holds: under TCG the allocation
+# can take longer than any fixed pause (a target set while it still
+# allocates is case A's business)
+check "B: the process holds its 64 MB" wait_for 120 hog_held boom
 set_target boom $((8 * MiB))
 sleep 20
 during=$(bal boom current_kb)
