@@ -20,14 +20,6 @@ balloon/xenpv_balloon"
 # emit: keep the stream on screen and in $tap for the final count.
 emit() { tee -a "$tap"; }
 want() { [ -z "$XENPV_CHECK_ONLY" ] || [[ " $XENPV_CHECK_ONLY " == *" $1 "* ]]; }
-tapline() { # tapline OK|FAIL DESC [detail-file]
-	if [ "$1" = OK ]; then
-		echo "ok - $2"
-	else
-		echo "not ok - $2"
-		[ -n "$3" ] && tail -n 30 "$3" | sed 's/^/#   /'
-	fi
-}
 
 section() { echo "# ==== $*" | emit; log "$*"; }
 

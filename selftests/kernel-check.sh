@@ -9,15 +9,6 @@ series=${1:?usage: kernel-check.sh SERIES}
 export XENPV_KERNEL=$series
 . "$(dirname "$0")/lab/common.sh"
 
-tapline() { # tapline OK|FAIL DESC [detail-file]
-	if [ "$1" = OK ]; then
-		echo "ok - $2"
-	else
-		echo "not ok - $2"
-		[ -n "$3" ] && tail -n 30 "$3" | sed 's/^/#   /'
-	fi
-}
-
 mkdir -p "$XENPV_OUT"
 t0=$(date +%s)
 if ! kdir=$(xenpv_kdir 2>"$XENPV_OUT/headers-$XENPV_KVER.log"); then

@@ -19,6 +19,17 @@ XENPV_KVER=${XENPV_KVER:-$("$XENPV_TOP/selftests/lab/kver.sh")}
 XEN_VER=4.17
 export XENPV_TOP XENPV_CACHE XENPV_OUT XENPV_KVER XENPV_KERNEL
 
+# tapline OK|FAIL DESC [detail-file]: one TAP line for check.sh and
+# kernel-check.sh; a failure shows the tail of its log.
+tapline() {
+	if [ "$1" = OK ]; then
+		echo "ok - $2"
+	else
+		echo "not ok - $2"
+		[ -n "$3" ] && tail -n 30 "$3" | sed 's/^/#   /'
+	fi
+}
+
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
