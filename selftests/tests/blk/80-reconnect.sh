@@ -47,17 +47,23 @@ fi
 ind=$(xenstore-read "$be/feature-max-indirect-segments")
 hw0=$(gexec blk 'cat /sys/block/xvda/queue/max_hw_sectors_kb')
 s0=$(fe_sys blk $XVDA resplit)
-GEXEC_TIMEOUT=300 gexec blk "$BV write /dev/xvda 82 0 4096 >/run/w.log 2>&1" \
+# 48 MiB of 1 MiB writes; the backend closes once the first MiB has
+# reached it (a fixed sleep raced a fast machine: the writer was done
+# before the reconnect and nothing was left to resplit)
+st=/sys/bus/xen-backend/devices/vbd-$id-$XVDA/statistics/wr_sect
+w0=$(cat "$st")
+GEXEC_TIMEOUT=300 gexec blk "$BV write /dev/xvda 82 0 12288 >/run/w.log 2>&1" \
 	>/dev/null &
 gpid=$!
-sleep 2
+wait_for 60 sh -c "[ \$(cat $st) -ge $((w0 + 2048)) ]"
+check "writer still running when the backend closes" kill -0 "$gpid"
 xenstore-write "$be/feature-max-indirect-segments" 0 "$be/state" 5
 check "reconnected to a backend without indirect segments" \
 	wait_for 60 sh -c "[ \$(xenstore-read $be/state) = 4 ] &&
 		[ \$(xenstore-read /local/domain/$id/device/vbd/$XVDA/state) = 4 ]"
 wait "$gpid"
-is "16 MiB written across it verify" \
-	"$(gexec blk "$BV verify /dev/xvda 82 0 4096")" "bad 0 of 4096"
+is "48 MiB written across it verify" \
+	"$(gexec blk "$BV verify /dev/xvda 82 0 12288")" "bad 0 of 12288"
 s1=$(fe_sys blk $XVDA resplit)
 diag "resplit $s0 -> $s1"
 check "requests too big for the new limits were split, not failed (resplit)" \
