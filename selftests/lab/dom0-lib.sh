@@ -276,6 +276,16 @@ mem_drift_ok() {
 		test -n "$m0" -a $((${m0:-0} - m1)) -lt 16384
 }
 
+# xen_migrates: true when this hypervisor can live-migrate the lab's
+# guests.  A PV guest's migration tracks dirty pages through shadow
+# paging, which Debian's binary is built without (xc: "Failed to enable
+# logdirty: 95"); `lab.sh run --xen shadow` boots one that has it.
+# Otherwise the reason is in XEN_NO_MIGRATE, for a skip line.
+xen_migrates() {
+	XEN_NO_MIGRATE="this Xen has no shadow paging, which a PV guest's live migration needs (Debian's binary; lab.sh --xen shadow has it)"
+	$XL info 2>/dev/null | grep '^virt_caps' | grep -qw shadow
+}
+
 # guest_save NAME FILE DESC, guest_restore NAME FILE DESC: `xl save` of
 # NAME to FILE (the domain is gone afterwards) and `xl restore` of it, each
 # one TAP result, bounded by 300 s; on failure the tail of xl's output and

@@ -9,13 +9,16 @@
 #                    [--netback X] [--guest-kernel stock|nobal]
 #                    [--guest-type pv|pvh] [--timeout S] [--no-build]
 #                    [--arg KEY=VALUE] [--dkms-modules] [--kernel SERIES]
+#                    [--xen stock|shadow]
 #       (--arg adds xenpv.KEY=VALUE to dom0's command line; --dkms-modules
 #       boots the modules DKMS built from the xenpv-dkms package, as
 #       selftests/dkms/dkms-test.sh left them, instead of the tree's;
 #       --guest-type pvh boots the suite's guests as PVH instead of PV;
 #       --kernel 6.12 boots dom0 and the stock guest on that series'
 #       newest Debian 12 kernel, the modules built for it in a copy of
-#       the sources, see selftests/lab/bpo.sh)
+#       the sources, see selftests/lab/bpo.sh; --xen shadow boots a
+#       hypervisor built from Debian's source with shadow paging, which
+#       live migration of PV guests needs, see selftests/lab/xen-shadow.sh)
 # For chasing a hypervisor problem: XENPV_QEMU_CPU replaces QEMU's -cpu
 # model, XENPV_XEN_ARGS is added to Xen's command line, XENPV_QEMU names
 # another QEMU binary, XENPV_QEMU_ARGS adds options (e.g. -L DATADIR).
@@ -140,7 +143,7 @@ run_qemu() {
 		-m "${XENPV_QEMU_MEM:-3072}" \
 		-smp "${XENPV_QEMU_SMP:-2}" -nographic -no-reboot -nic none -monitor none \
 		-serial "file:$logf" \
-		-kernel "$img/xen.elf" \
+		-kernel "$xen_elf" \
 		-append "dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all console=com1 noreboot${XENPV_XEN_ARGS:+ $XENPV_XEN_ARGS}" \
 		-initrd "$img/vmlinuz console=hvc0 earlyprintk=xen panic=-1 loglevel=4 $cmdline,$img/dom0.cpio.gz" \
 		${lab_disk:+-drive "file=$lab_disk,if=virtio,format=raw,cache=writeback"} \
@@ -265,6 +268,7 @@ cmd=${1:-demo}
 shift || true
 GUEST_KERNEL=stock
 GUEST_TYPE=pv
+XEN_BUILD=stock
 case $cmd in
 fetch)
 	ensure_host_pkgs
@@ -306,6 +310,9 @@ run | demo)
 			case $2 in pv | pvh) GUEST_TYPE=$2 ;; *) die "--guest-type pv or pvh" ;; esac
 			shift ;;
 		--kernel) shift ;;
+		--xen)
+			case $2 in stock | shadow) XEN_BUILD=$2 ;; *) die "--xen stock or shadow" ;; esac
+			shift ;;
 		--timeout) tmo=$2; shift ;;
 		--no-build) build=0 ;;
 		# QEMU splits -initrd at commas: lists travel with colons
@@ -333,6 +340,10 @@ run | demo)
 	if [ $build = 1 ] || [ ! -f "$img/dom0.cpio.gz" ]; then
 		images
 	fi
+	xen_elf=$img/xen.elf
+	if [ "$XEN_BUILD" = shadow ]; then
+		xen_elf=$("$lab/xen-shadow.sh") || die "no hypervisor with shadow paging"
+	fi
 	: "${blkfront:=$(default_choice "$(ko_of frontend/blkfront xenpv_blkfront)" xen:vbd)}"
 	: "${netfront:=$(default_choice "$(ko_of frontend/netfront xenpv_netfront)" xen:vif)}"
 	: "${blkback:=$(default_choice "$(ko_of blkback xenpv_blkback)" xen-backend:vbd)}"
@@ -353,9 +364,10 @@ run | demo)
 	tag="$suite blkfront=$blkfront blkback=$blkback netfront=$netfront netback=$netback"
 	[ "$GUEST_KERNEL" = stock ] || tag="$tag guest=$GUEST_KERNEL"
 	[ "$GUEST_TYPE" = pv ] || tag="$tag type=$GUEST_TYPE"
+	[ "$XEN_BUILD" = stock ] || tag="$tag xen=$XEN_BUILD"
 	[ -n "$dkms" ] && tag="$tag modules=dkms"
 	[ -n "$XENPV_KERNEL" ] && tag="$tag kernel=$XENPV_KVER"
-	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL${dkms:+-dkms}$([ "$GUEST_TYPE" = pv ] || echo "-$GUEST_TYPE")${XENPV_KERNEL:+-$XENPV_KERNEL}.log
+	logf=$XENPV_OUT/lab/$suite-$blkfront-$blkback-$netfront-$netback-$GUEST_KERNEL${dkms:+-dkms}$([ "$GUEST_TYPE" = pv ] || echo "-$GUEST_TYPE")$([ "$XEN_BUILD" = stock ] || echo "-$XEN_BUILD")${XENPV_KERNEL:+-$XENPV_KERNEL}.log
 	hostsh=$XENPV_TOP/selftests/tests/$suite/host.sh
 	lab_disk=
 	if [ -f "$hostsh" ]; then

@@ -128,15 +128,10 @@ saverestore() {
 	r0=$((r0 + 1))
 }
 
-# Debian's Xen is built without CONFIG_SHADOW_PAGING, and a PV guest's
-# live migration tracks dirty pages through shadow mode: xc fails
-# "Failed to enable logdirty: 95" and libxl then reports "domain did not
-# respond to suspend request".  Migrations run on request only, with
-# --arg netmigrate=1.
-if tr ' ' '\n' </proc/cmdline | grep -q '^xenpv\.netmigrate=1'; then
+if xen_migrates; then
 	migrate5 || return
 else
-	skip "five localhost migrations" "Debian's Xen is built without shadow paging, which a PV guest's live migration needs (log-dirty); runs only with --arg netmigrate=1"
+	skip "five localhost migrations" "$XEN_NO_MIGRATE"
 fi
 saverestore || return
 check "guest log clean" guest_clean f1
