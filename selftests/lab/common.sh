@@ -57,6 +57,7 @@ make:make
 flex:flex
 bison:bison
 bc:bc
+python3:python3
 /usr/include/libelf.h:libelf-dev
 /usr/include/openssl/ssl.h:libssl-dev
 /usr/src/linux-source-6.1.tar.xz:linux-source-6.1

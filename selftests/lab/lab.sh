@@ -134,10 +134,12 @@ run_qemu() {
 	# QEMU splits -initrd at commas: the command line may hold none.
 	case $cmdline in *,*) die "no commas in the dom0 command line: $cmdline" ;; esac
 	: >"$logf"
-	# +npt: nested paging, which Xen needs (HAP) for PVH guests: its
-	# build has no shadow paging.
+	# +npt: nested paging, which Debian's Xen needs (HAP) for PVH
+	# guests: its build has no shadow paging.  A hypervisor with shadow
+	# paging (--xen shadow) runs them on shadow page tables instead,
+	# without TCG's slow emulation of nested paging.
 	local cpu=qemu64,+svm
-	[ "$GUEST_TYPE" = pv ] || cpu=$cpu,+npt
+	[ "$GUEST_TYPE" = pv ] || [ "$XEN_BUILD" = shadow ] || cpu=$cpu,+npt
 	# shellcheck disable=SC2086 # XENPV_QEMU_ARGS is a word list
 	"${XENPV_QEMU:-qemu-system-x86_64}" $XENPV_QEMU_ARGS -accel tcg -cpu "${XENPV_QEMU_CPU:-$cpu}" \
 		-m "${XENPV_QEMU_MEM:-3072}" \
