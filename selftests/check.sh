@@ -23,13 +23,22 @@ want() { [ -z "$XENPV_CHECK_ONLY" ] || [[ " $XENPV_CHECK_ONLY " == *" $1 "* ]]; 
 
 section() { echo "# ==== $*" | emit; log "$*"; }
 
-# CI allows 90 minutes: lab runs that cannot start by then are reported
-# as skipped, never left to overrun (XENPV_CHECK_BUDGET, in minutes).
-# 0: no budget, every run of the matrix (`make check-full`).
-budget=${XENPV_CHECK_BUDGET:-84}
-[ "$budget" = 0 ] && budget=100000
+# CI allows 90 minutes, and make check should stay under 60 so that a
+# slow machine still lands: lab runs start, in matrix order, only within
+# the first XENPV_CHECK_BUDGET minutes (50); one that starts is given
+# until XENPV_CHECK_HARD_STOP (82 minutes) to finish, so no run is cut
+# short for the budget's sake.  Runs not started are reported as skipped.
+# XENPV_CHECK_BUDGET=0: no budget, every run of the matrix
+# (`make check-full`).
+budget=${XENPV_CHECK_BUDGET:-50}
+hard_stop=${XENPV_CHECK_HARD_STOP:-82}
+if [ "$budget" = 0 ]; then
+	budget=100000
+	hard_stop=100000
+fi
 started=$(date +%s)
 deadline=$((started + budget * 60))
+hard_deadline=$((started + hard_stop * 60))
 
 ensure_host_pkgs
 
@@ -126,9 +135,22 @@ if want lab; then
 			tapline FAIL "lab: images for Linux $k built" "$XENPV_OUT/lab-images-$k.log"
 		fi
 	done | emit
-	# One run at a time by default (XENPV_LAB_JOBS): two TCG labs on two
-	# cores starve each other's timing.  Output is shown in matrix order.
-	jobs=${XENPV_LAB_JOBS:-1}
+	# the hypervisor with shadow paging the matrix's --xen shadow runs boot
+	if grep -q '^[^#]*--xen shadow' "$XENPV_TOP/selftests/lab/matrix"; then
+		if "$XENPV_TOP/selftests/lab/xen-shadow.sh" >"$XENPV_OUT/lab-xen-shadow.log" 2>&1; then
+			tapline OK "lab: Xen with shadow paging built (selftests/lab/xen-shadow.sh)"
+		else
+			tapline FAIL "lab: Xen with shadow paging built (selftests/lab/xen-shadow.sh)" \
+				"$XENPV_OUT/lab-xen-shadow.log"
+		fi | emit
+	fi
+	# Two runs at a time by default (XENPV_LAB_JOBS): a lab leaves much
+	# of the 2 cores idle while its guests wait on each other, and the
+	# suites' waits are bounded for a shared machine (2026-12-03: net and
+	# blk on the xenpv pair side by side, with a hypervisor build beside
+	# them, 296/0 and 52/0).  More than two starve each other's timing.
+	# Output is shown in matrix order.
+	jobs=${XENPV_LAB_JOBS:-2}
 	i=0
 	mdir=$XENPV_OUT/matrix
 	rm -rf "$mdir"
@@ -140,7 +162,7 @@ if want lab; then
 		if [ "$suite" = full: ]; then
 			# reference runs only `make check-full` makes
 			read -r suite opts <<<"$opts"
-			if [ "${XENPV_CHECK_BUDGET:-84}" != 0 ]; then
+			if [ "${XENPV_CHECK_BUDGET:-50}" != 0 ]; then
 				echo "ok - lab: $suite $opts # SKIP make check-full only" \
 					>"$mdir/$i.out"
 				continue
@@ -170,15 +192,15 @@ if want lab; then
 		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 			sleep 2
 		done
-		# start a run only if the longest suite (about 8 minutes on
-		# an idle machine) still fits: one cut short would fail
-		left=$((deadline - $(date +%s)))
-		if [ $left -lt 600 ]; then
-			echo "ok - lab: $suite $opts # SKIP not started within make check's time budget" \
+		# start a run only within the budget, and give it until the
+		# hard stop (at most 30 minutes): one cut short would fail
+		now=$(date +%s)
+		if [ "$now" -ge "$deadline" ]; then
+			echo "ok - lab: $suite $opts # SKIP not started within make check's time budget ($budget min)" \
 				>"$mdir/$i.out"
 			continue
 		fi
-		tmo=$((left - 60))
+		tmo=$((hard_deadline - now))
 		[ $tmo -gt 1800 ] && tmo=1800
 		log "lab run $i: $suite $opts (bound ${tmo}s)"
 		( t0=$(date +%s)
