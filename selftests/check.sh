@@ -193,7 +193,7 @@ if want lab; then
 			sleep 2
 		done
 		# start a run only within the budget, and give it until the
-		# hard stop (at most 30 minutes): one cut short would fail
+		# hard stop (at most 45 minutes): one cut short would fail
 		now=$(date +%s)
 		if [ "$now" -ge "$deadline" ]; then
 			echo "ok - lab: $suite $opts # SKIP not started within make check's time budget ($budget min)" \
@@ -201,7 +201,7 @@ if want lab; then
 			continue
 		fi
 		tmo=$((hard_deadline - now))
-		[ $tmo -gt 1800 ] && tmo=1800
+		[ $tmo -gt 2700 ] && tmo=2700
 		log "lab run $i: $suite $opts (bound ${tmo}s)"
 		( t0=$(date +%s)
 		  XENPV_LAB_SLOTS=$jobs "$XENPV_TOP/selftests/lab/lab.sh" run "$suite" $opts \

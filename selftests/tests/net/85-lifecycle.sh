@@ -22,14 +22,17 @@ save=/run/xenpv/f1.save
 bytes=$((4 * 1024 * 1024))
 
 # stream_start PORT SEED: dom0 receives; the guest sends $bytes, paced
-# over 10 minutes until stream_finish lifts the pacing.
+# over 15 minutes until stream_finish lifts the pacing.  The receiver
+# gives up after 20 minutes: five migrations on a loaded 2-core machine
+# took 250 s of xl migrate alone (2026-12-03), and its old 400 s bound
+# ended the stream before the last one was done.
 stream_start() {
 	local rf=/run/xenpv/life.$1
 	rm -f "$rf.ready" "$rf.out"
-	$XC recv "$1" -m 400 -r "$rf.ready" >"$rf.out" 2>&1 &
+	$XC recv "$1" -m 1200 -r "$rf.ready" >"$rf.out" 2>&1 &
 	stream_pid=$!
 	wait_for 10 test -e "$rf.ready"
-	gexec f1 "$XC send $DOM0_IP $1 $bytes $2 -t 600 >/run/life.out 2>&1 & echo \$! >/run/life.pid" >/dev/null
+	gexec f1 "$XC send $DOM0_IP $1 $bytes $2 -t 900 >/run/life.out 2>&1 & echo \$! >/run/life.pid" >/dev/null
 	# the sender is running (paced, it has the whole time of the test)
 	wait_for 20 gexec f1 "test -e /proc/\$(cat /run/life.pid)/status"
 	sleep 1
