@@ -44,6 +44,11 @@
 /* how long a disconnect waits for zerocopy frames to come back */
 #define NB_DRAIN_MSECS	5000
 
+/* Bit numbers in nb_vif.disabled. */
+enum {
+	NB_VIF_DISABLED,	/* ring untrusted: no more ring traffic */
+};
+
 extern unsigned int nb_max_queues;
 extern unsigned int nb_rx_stall_msecs;
 extern unsigned int nb_rx_drain_msecs;
@@ -224,7 +229,7 @@ struct nb_vif {
 	unsigned int nr_active;		/* visible to the xmit path */
 	atomic_t stalled_queues;
 
-	unsigned long disabled;		/* bit 0: ring untrusted */
+	unsigned long disabled;		/* NB_VIF_DISABLED: ring untrusted */
 	unsigned long stall_timeout;	/* jiffies, 0: never */
 	unsigned long drain_timeout;	/* jiffies, 0: never */
 
@@ -275,7 +280,7 @@ void nb_xenbus_exit(void);
 
 static inline bool nb_vif_is_disabled(const struct nb_vif *vif)
 {
-	return test_bit(0, &vif->disabled);
+	return test_bit(NB_VIF_DISABLED, &vif->disabled);
 }
 
 #endif /* XENPV_NETBACK_COMMON_H */

@@ -671,7 +671,7 @@ int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
 	 * that event (mainline's) would wait for ever.  Events during setup
 	 * are ignored; every queue is polled once everything is in place.
 	 */
-	set_bit(0, &vif->disabled);
+	set_bit(NB_VIF_DISABLED, &vif->disabled);
 
 	vif->queues = kcalloc(nr_queues, sizeof(*vif->queues), GFP_KERNEL);
 	if (!vif->queues)
@@ -705,7 +705,7 @@ int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
 
 	/* the irq numbers stored before a handler may act on an event */
 	smp_mb__before_atomic();
-	clear_bit(0, &vif->disabled);
+	clear_bit(NB_VIF_DISABLED, &vif->disabled);
 	atomic_set(&vif->stalled_queues, 0);
 	rtnl_lock();
 	netif_set_real_num_tx_queues(vif->dev, nr_queues);
@@ -784,7 +784,7 @@ void nb_vif_set_rate(struct nb_vif *vif, u64 bytes, u32 usec)
 void nb_vif_untrusted(struct nb_vif *vif, struct nb_queue *q,
 		      const char *why)
 {
-	if (test_and_set_bit(0, &vif->disabled))
+	if (test_and_set_bit(NB_VIF_DISABLED, &vif->disabled))
 		return;
 	netif_carrier_off(vif->dev);
 	netdev_err(vif->dev, "domain %u queue %u: %s; vif disabled until the frontend reconnects\n",

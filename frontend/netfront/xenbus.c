@@ -224,7 +224,7 @@ static int xnf_connect(struct xnf_dev *nf)
 	nf->split_evtchn = nf->caps.split_evtchn && xnf_use_split;
 	nf->bounce = !xnf_trusted ||
 		     !xenbus_read_unsigned(xbdev->nodename, "trusted", 1);
-	clear_bit(0, &nf->broken);
+	clear_bit(XNF_BROKEN, &nf->broken);
 
 	err = xnf_queues_create(nf, nr);
 	if (err) {
@@ -309,7 +309,7 @@ static void xnf_backend_changed(struct xenbus_device *xbdev,
 
 	case XenbusStateConnected:
 		if (xbdev->state != XenbusStateConnected || !nf->active ||
-		    test_bit(0, &nf->broken))
+		    test_bit(XNF_BROKEN, &nf->broken))
 			break;
 		netif_carrier_on(nf->netdev);
 		netdev_notify_peers(nf->netdev);
@@ -488,7 +488,7 @@ static void xnf_remove(struct xenbus_device *xbdev)
 	enum xenbus_state s;
 
 	/* No new protocol-error work from here on (see xnf_protocol_error). */
-	set_bit(0, &nf->broken);
+	set_bit(XNF_BROKEN, &nf->broken);
 	cancel_work_sync(&nf->broken_work);
 	xnf_quiesce(nf);
 
