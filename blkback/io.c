@@ -10,7 +10,7 @@
  * (the usual case); otherwise it hands the request to the ring's work
  * item, which unmaps what was mapped for it before answering.
  */
-#define pr_fmt(fmt) "xenpv_blkback: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
 #include <linux/slab.h>

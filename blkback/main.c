@@ -2,7 +2,7 @@
 /*
  * xenpv_blkback: module parameters, the shared workqueue, load and unload.
  */
-#define pr_fmt(fmt) "xenpv_blkback: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>

@@ -23,8 +23,6 @@
 #include <xenpv/netif_check.h>
 #include <xenpv/ring.h>
 
-#define NB_PFX "xenpv_netback: "
-
 #define NB_TX_RING_SIZE	__CONST_RING_SIZE(xen_netif_tx, XEN_PAGE_SIZE)
 #define NB_RX_RING_SIZE	__CONST_RING_SIZE(xen_netif_rx, XEN_PAGE_SIZE)
 

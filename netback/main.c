@@ -7,6 +7,8 @@
  * ring), zerocopy.c (its mapping pool and zerocopy completion) and rx.c
  * (guest receive ring).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/cpumask.h>
@@ -104,7 +106,7 @@ static int __init nb_init(void)
 	err = nb_xenbus_init();
 	if (err)
 		return err;
-	pr_info(NB_PFX "vif backend registered (max_queues %u, max_mapped_pages %u per vif)\n",
+	pr_info("vif backend registered (max_queues %u, max_mapped_pages %u per vif)\n",
 		nb_max_queues, nb_max_mapped_pages);
 	return 0;
 }
@@ -122,12 +124,12 @@ static void __exit nb_exit(void)
 		if (!atomic_read(&nb_pools_alive))
 			break;
 		if (waited % 10000 == 0)
-			pr_warn(NB_PFX "waiting for the stack to release %d mapped page(s)\n",
+			pr_warn("waiting for the stack to release %d mapped page(s)\n",
 				atomic_read(&nb_mapped_total));
 		msleep(100);
 		waited += 100;
 	}
-	pr_info(NB_PFX "unloaded, %d guest page(s) mapped\n",
+	pr_info("unloaded, %d guest page(s) mapped\n",
 		atomic_read(&nb_mapped_total));
 }
 module_exit(nb_exit);

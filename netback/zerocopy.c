@@ -10,6 +10,8 @@
  * its slots are free.  A pool outlives its queue while the stack still holds
  * one of its pages.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/workqueue.h>
 #include <linux/delay.h>
@@ -75,7 +77,7 @@ static void nb_mpool_put(struct nb_mpool *pool)
 
 	pages = kcalloc(pool->size, sizeof(*pages), GFP_KERNEL);
 	if (pool->stuck) {
-		pr_err(NB_PFX "domain %u: %u page(s) could not be unmapped, keeping the pool\n",
+		pr_err("domain %u: %u page(s) could not be unmapped, keeping the pool\n",
 		       pool->domid, pool->stuck);
 	} else if (pages) {
 		for (i = 0; i < pool->size; i++)
@@ -83,7 +85,7 @@ static void nb_mpool_put(struct nb_mpool *pool)
 		gnttab_free_pages(pool->size, pages);
 		kfree(pages);
 	} else {
-		pr_warn(NB_PFX "leaking %u pool pages (no memory)\n",
+		pr_warn("leaking %u pool pages (no memory)\n",
 			pool->size);
 	}
 	if (refcount_dec_and_test(&pool->acct->ref))
@@ -196,7 +198,7 @@ static void nb_zc_release(struct nb_zc *zc)
 		pages[n++] = s->page;
 	}
 	if (n && gnttab_unmap_refs(uop, NULL, pages, n)) {
-		pr_err_ratelimited(NB_PFX "unmap hypercall failed\n");
+		pr_err_ratelimited("unmap hypercall failed\n");
 		for (i = 0; i < n; i++)
 			uop[i].status = GNTST_general_error;
 	}
@@ -213,7 +215,7 @@ static void nb_zc_release(struct nb_zc *zc)
 				/* still mapped: never reuse the page */
 				stuck[i] = true;
 				pool->stuck++;
-				pr_err_ratelimited(NB_PFX "domain %u: unmapping a TX page failed, slot retired\n",
+				pr_err_ratelimited("domain %u: unmapping a TX page failed, slot retired\n",
 						   pool->domid);
 			}
 		}

@@ -23,7 +23,7 @@
  * handed over untouched.  Frames dom0 sends out of nlN come out of nlbrN
  * unchanged.
  */
-#define pr_fmt(fmt) "xenpv_netloop: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>

@@ -16,6 +16,8 @@
  * then builds a fresh one.  The device is attached again and peers are
  * told where we are once the backend is Connected.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
