@@ -69,13 +69,10 @@ struct nb_acct {
 	unsigned int limit;
 };
 
-/* A pool slot not (or no longer) mapped. */
-#define NB_NO_HANDLE	((grant_handle_t)~0U)
-
 /* One page of a mapping pool. */
 struct nb_mslot {
 	struct page *page;
-	grant_handle_t handle;
+	grant_handle_t handle;		/* INVALID_GRANT_HANDLE: not mapped */
 	u16 req_id;
 	u16 next_free;
 };

@@ -53,7 +53,7 @@ struct nb_mpool *nb_mpool_create(struct nb_queue *q, struct nb_acct *acct,
 	pool->nfree = size;
 	for (i = 0; i < size; i++) {
 		pool->slot[i].page = pages[i];
-		pool->slot[i].handle = NB_NO_HANDLE;
+		pool->slot[i].handle = INVALID_GRANT_HANDLE;
 		pool->slot[i].next_free = i + 1 < size ? i + 1 : NB_POOL_END;
 	}
 	pool->free_head = 0;
@@ -168,7 +168,7 @@ static u16 nb_mpool_take(struct nb_mpool *pool)
 /* Caller holds pool->lock. */
 static void nb_mpool_give(struct nb_mpool *pool, u16 k)
 {
-	pool->slot[k].handle = NB_NO_HANDLE;
+	pool->slot[k].handle = INVALID_GRANT_HANDLE;
 	pool->slot[k].next_free = pool->free_head;
 	pool->free_head = k;
 	pool->nfree++;
@@ -189,7 +189,7 @@ static void nb_zc_release(struct nb_zc *zc)
 	for (i = 0; i < zc->nr; i++) {
 		struct nb_mslot *s = &pool->slot[zc->idx[i]];
 
-		if (s->handle == NB_NO_HANDLE)
+		if (s->handle == INVALID_GRANT_HANDLE)
 			continue;
 		gnttab_set_unmap_op(&uop[n], (unsigned long)
 				    pfn_to_kaddr(page_to_pfn(s->page)),
@@ -210,7 +210,7 @@ static void nb_zc_release(struct nb_zc *zc)
 	for (i = 0; i < zc->nr; i++) {
 		struct nb_mslot *s = &pool->slot[zc->idx[i]];
 
-		if (s->handle != NB_NO_HANDLE) {
+		if (s->handle != INVALID_GRANT_HANDLE) {
 			if (uop[n++].status != GNTST_okay) {
 				/* still mapped: never reuse the page */
 				stuck[i] = true;
@@ -333,7 +333,7 @@ u16 nb_zc_add_slot(struct nb_zc *zc, u16 req_id)
 	u16 k = nb_mpool_take(pool);
 
 	pool->slot[k].req_id = req_id;
-	pool->slot[k].handle = NB_NO_HANDLE;
+	pool->slot[k].handle = INVALID_GRANT_HANDLE;
 	zc->idx[zc->nr++] = k;
 	return k;
 }
