@@ -416,6 +416,7 @@ static int xnf_probe(struct xenbus_device *xbdev,
 	struct xnf_dev *nf;
 	u8 mac[ETH_ALEN];
 	char *macstr;
+	bool mac_ok;
 	int err;
 
 	macstr = xenbus_read(XBT_NIL, xbdev->nodename, "mac", NULL);
@@ -424,9 +425,11 @@ static int xnf_probe(struct xenbus_device *xbdev,
 		xenbus_dev_fatal(xbdev, err, "reading %s/mac", xbdev->nodename);
 		return err;
 	}
-	err = xnf_parse_mac(macstr, mac);
+	/* "xx:xx:xx:xx:xx:xx" and nothing after it, unicast, not all zero */
+	mac_ok = strlen(macstr) == 3 * ETH_ALEN - 1 &&
+		 mac_pton(macstr, mac) && is_valid_ether_addr(mac);
 	kfree(macstr);
-	if (err) {
+	if (!mac_ok) {
 		xenbus_dev_fatal(xbdev, -EINVAL, "invalid mac in %s/mac",
 				 xbdev->nodename);
 		return -EINVAL;

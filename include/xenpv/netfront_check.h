@@ -145,40 +145,4 @@ static inline u32 xnf_pick_queues(u32 backend_max, u32 wanted)
 	return backend_max < wanted ? backend_max : wanted;
 }
 
-static inline int xnf_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Parse the xenstore "mac" node, "xx:xx:xx:xx:xx:xx", into @mac.  The
- * address must be unicast and not all zeroes.  Returns 0 or -1.
- */
-static inline int xnf_parse_mac(const char *s, u8 *mac)
-{
-	int i, hi, lo;
-	u8 any = 0;
-
-	for (i = 0; i < 6; i++) {
-		hi = xnf_hexval(s[0]);
-		lo = hi < 0 ? -1 : xnf_hexval(s[1]);
-		if (lo < 0)
-			return -1;
-		mac[i] = (u8)(hi << 4 | lo);
-		any |= mac[i];
-		s += 2;
-		if (i < 5 && *s++ != ':')
-			return -1;
-	}
-	if (*s != '\0' || !any || (mac[0] & 1))
-		return -1;
-	return 0;
-}
-
 #endif /* XENPV_NETFRONT_CHECK_H */

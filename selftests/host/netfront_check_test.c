@@ -19,7 +19,6 @@
 int main(void)
 {
 	u8 st_tab[256];
-	u8 mac[6];
 
 	memset(st_tab, XNF_TX_SLOT_FREE, sizeof(st_tab));
 	st_tab[5] = XNF_TX_SLOT_BUSY;
@@ -103,17 +102,6 @@ int main(void)
 	t(xnf_pick_queues(8, 2) == 2, "queues: bounded by wanted");
 	t(xnf_pick_queues(2, 8) == 2, "queues: bounded by backend");
 	t(xnf_pick_queues(4, 0) == 1, "queues: wanted 0 means 1");
-
-	/* mac */
-	t(xnf_parse_mac("00:16:3e:0a:Bc:ff", mac) == 0 && mac[0] == 0 &&
-	  mac[2] == 0x3e && mac[4] == 0xbc && mac[5] == 0xff, "mac: parsed");
-	t(xnf_parse_mac("00:16:3e:0a:bc", mac) < 0, "mac: short refused");
-	t(xnf_parse_mac("00:16:3e:0a:bc:ff:", mac) < 0, "mac: trailing junk refused");
-	t(xnf_parse_mac("00-16-3e-0a-bc-ff", mac) < 0, "mac: wrong separator refused");
-	t(xnf_parse_mac("01:16:3e:0a:bc:ff", mac) < 0, "mac: multicast refused");
-	t(xnf_parse_mac("00:00:00:00:00:00", mac) < 0, "mac: zero refused");
-	t(xnf_parse_mac("0g:16:3e:0a:bc:ff", mac) < 0, "mac: non-hex refused");
-	t(xnf_parse_mac("", mac) < 0, "mac: empty refused");
 
 	return tap_done();
 }
