@@ -534,6 +534,12 @@ static int __init xnf_init(void)
 {
 	int err;
 
+	/* the wire copies in include/xenpv/netfront_check.h */
+	BUILD_BUG_ON(XNF_RSP_DROPPED != XEN_NETIF_RSP_DROPPED);
+	BUILD_BUG_ON(XNF_RSP_ERROR != XEN_NETIF_RSP_ERROR);
+	BUILD_BUG_ON(XNF_RSP_OKAY != XEN_NETIF_RSP_OKAY);
+	BUILD_BUG_ON(XNF_RSP_NULL != XEN_NETIF_RSP_NULL);
+
 	if (!xen_domain())
 		return -ENODEV;
 	/*
