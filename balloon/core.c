@@ -17,7 +17,7 @@
  * allocator (they have no frames yet) and queues them on the spare list,
  * from which they are populated like ballooned pages.
  */
-#define pr_fmt(fmt) "xenpv_balloon: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/highmem.h>
 #include <linux/ioport.h>

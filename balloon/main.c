@@ -7,7 +7,7 @@
  * xenstore reports and /sys/kernel/xenpv_balloon/.  The page moving is
  * in core.c.
  */
-#define pr_fmt(fmt) "xenpv_balloon: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kobject.h>
 #include <linux/module.h>

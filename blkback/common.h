@@ -116,11 +116,9 @@ struct xbb_req {
 	atomic_t bios_left;
 	struct xbb_seg *segs;		/* ring->max_segs each */
 	struct page **pages;
-	grant_handle_t *handles;	/* XBB_NO_HANDLE if not mapped here */
+	grant_handle_t *handles;	/* INVALID_GRANT_HANDLE: not mapped */
 	struct xbb_pgrant **pgs;	/* non-NULL if a persistent grant */
 };
-
-#define XBB_NO_HANDLE ((grant_handle_t)~0U)
 
 /* Counters shown under statistics/ in sysfs. */
 struct xbb_stats {

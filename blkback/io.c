@@ -10,7 +10,7 @@
  * (the usual case); otherwise it hands the request to the ring's work
  * item, which unmaps what was mapped for it before answering.
  */
-#define pr_fmt(fmt) "xenpv_blkback: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
 #include <linux/slab.h>
@@ -38,9 +38,10 @@ static void xbb_pages_put(struct xbb_dev *be, struct page **pages,
 /*
  * Map @count grants into pages taken from the vbd's page cache.  Every
  * entry is defined on return: a grant that is not mapped has
- * handles[i] == XBB_NO_HANDLE and pages[i] == NULL, one that is holds both
- * even when the call fails (the caller unmaps it).  Returns -ENOMEM if a
- * page could not be had (nothing mapped), -EFAULT if any grant failed.
+ * handles[i] == INVALID_GRANT_HANDLE and pages[i] == NULL, one that is
+ * holds both even when the call fails (the caller unmaps it).  Returns
+ * -ENOMEM if a page could not be had (nothing mapped), -EFAULT if any
+ * grant failed.
  */
 int xbb_map(struct xbb_ring *ring, const grant_ref_t *grefs,
 	    unsigned int count, bool readonly, struct page **pages,
@@ -55,7 +56,7 @@ int xbb_map(struct xbb_ring *ring, const grant_ref_t *grefs,
 		return -EINVAL;
 
 	for (i = 0; i < count; i++) {
-		handles[i] = XBB_NO_HANDLE;
+		handles[i] = INVALID_GRANT_HANDLE;
 		pages[i] = NULL;
 	}
 	for (i = 0; i < count; i++) {
@@ -150,14 +151,14 @@ void xbb_unmap(struct xbb_ring *ring, struct page **pages,
 	unsigned int i, n = 0;
 
 	for (i = 0; i < count; i++) {
-		if (handles[i] == XBB_NO_HANDLE)
+		if (handles[i] == INVALID_GRANT_HANDLE)
 			continue;
 		gnttab_set_unmap_op(&ring->unmap_ops[n],
 				    (unsigned long)page_address(pages[i]),
 				    GNTMAP_host_map, handles[i]);
 		ring->unmap_ops[n].status = 1;	/* until Xen says otherwise */
 		ring->tmp_pages[n++] = pages[i];
-		handles[i] = XBB_NO_HANDLE;
+		handles[i] = INVALID_GRANT_HANDLE;
 		pages[i] = NULL;
 		if (n == ring->nr_scratch) {
 			xbb_unmap_batch(ring, n);
@@ -198,7 +199,7 @@ static int xbb_map_segs(struct xbb_ring *ring, struct xbb_req *req)
 	for (i = 0; i < req->nseg; i++) {
 		struct xbb_pgrant *pg = NULL;
 
-		req->handles[i] = XBB_NO_HANDLE;
+		req->handles[i] = INVALID_GRANT_HANDLE;
 		req->pages[i] = NULL;
 		if (be->persistent)
 			pg = xbb_pg_find(ring, req->segs[i].gref);
@@ -230,7 +231,7 @@ static int xbb_map_segs(struct xbb_ring *ring, struct xbb_req *req)
 	 */
 	for (j = 0; j < n_new; j++) {
 		ring->tmp_pages[j] = NULL;
-		ring->tmp_handles[j] = XBB_NO_HANDLE;
+		ring->tmp_handles[j] = INVALID_GRANT_HANDLE;
 	}
 	if (keep)
 		err = xbb_map(ring, ring->tmp_grefs, keep, false,
@@ -247,7 +248,7 @@ static int xbb_map_segs(struct xbb_ring *ring, struct xbb_req *req)
 		req->pages[i] = ring->tmp_pages[j];
 		req->handles[i] = ring->tmp_handles[j];
 		/* a failed call may have left what it mapped half set up */
-		if (err || j >= keep || req->handles[i] == XBB_NO_HANDLE)
+		if (err || j >= keep || req->handles[i] == INVALID_GRANT_HANDLE)
 			continue;
 		pg = kmalloc(sizeof(*pg), GFP_NOIO);
 		if (!pg)
@@ -262,10 +263,10 @@ static int xbb_map_segs(struct xbb_ring *ring, struct xbb_req *req)
 			continue;
 		}
 		req->pgs[i] = pg;
-		req->handles[i] = XBB_NO_HANDLE;
+		req->handles[i] = INVALID_GRANT_HANDLE;
 	}
 	for (i = 0; i < req->nseg && !req->transient; i++)
-		req->transient = req->handles[i] != XBB_NO_HANDLE;
+		req->transient = req->handles[i] != INVALID_GRANT_HANDLE;
 	return err;
 }
 
@@ -336,7 +337,7 @@ static int xbb_parse_indirect(struct xbb_ring *ring, struct xbb_req *req,
 		struct xbb_pgrant *pg = NULL;
 
 		grefs[i] = ind->indirect_grefs[i];
-		ring->ind_handles[i] = XBB_NO_HANDLE;
+		ring->ind_handles[i] = INVALID_GRANT_HANDLE;
 		ring->ind_pages[i] = NULL;
 		if (be->persistent)
 			pg = xbb_pg_find(ring, grefs[i]);

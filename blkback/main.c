@@ -2,7 +2,7 @@
 /*
  * xenpv_blkback: module parameters, the shared workqueue, load and unload.
  */
-#define pr_fmt(fmt) "xenpv_blkback: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -120,6 +120,20 @@ struct workqueue_struct *xbb_wq;
 static int __init xbb_init(void)
 {
 	int err;
+
+	/* the wire copies in include/xenpv/blkif_check.h */
+	BUILD_BUG_ON(XENPV_BLKIF_OP_READ != BLKIF_OP_READ);
+	BUILD_BUG_ON(XENPV_BLKIF_OP_WRITE != BLKIF_OP_WRITE);
+	BUILD_BUG_ON(XENPV_BLKIF_OP_WRITE_BARRIER != BLKIF_OP_WRITE_BARRIER);
+	BUILD_BUG_ON(XENPV_BLKIF_OP_FLUSH != BLKIF_OP_FLUSH_DISKCACHE);
+	BUILD_BUG_ON(XENPV_BLKIF_OP_DISCARD != BLKIF_OP_DISCARD);
+	BUILD_BUG_ON(XENPV_BLKIF_OP_INDIRECT != BLKIF_OP_INDIRECT);
+	BUILD_BUG_ON(XENPV_BLKIF_DIRECT_SEGS != BLKIF_MAX_SEGMENTS_PER_REQUEST);
+	BUILD_BUG_ON(XENPV_BLKIF_MAX_INDIRECT_PAGES !=
+		     BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
+	BUILD_BUG_ON(sizeof(struct blkif_request_segment) != XENPV_BLKIF_SEG_BYTES);
+	BUILD_BUG_ON(XENPV_BLKIF_PAGE_BYTES != XEN_PAGE_SIZE);
+	BUILD_BUG_ON(XENPV_BLKIF_MAX_RING_ORDER != XENBUS_MAX_RING_GRANT_ORDER);
 
 	if (!xen_domain())
 		return -ENODEV;

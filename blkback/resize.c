@@ -13,7 +13,7 @@
  * live size (io.c), so the new range is served at once and nothing in
  * flight is stopped or held back.
  */
-#define pr_fmt(fmt) "xenpv_blkback: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/workqueue.h>
 #include <xenpv/xs.h>

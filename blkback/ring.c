@@ -9,7 +9,7 @@
  * first: a frontend claiming more requests than the ring holds is not
  * trusted any further and its vbd is disconnected.
  */
-#define pr_fmt(fmt) "xenpv_blkback: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
 #include <linux/vmalloc.h>

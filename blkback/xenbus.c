@@ -10,7 +10,7 @@
  *
  * Everything that changes the connection runs under be->lock.
  */
-#define pr_fmt(fmt) "xenpv_blkback: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/slab.h>

@@ -23,56 +23,56 @@
 #include <xenpv/netif_check.h>
 #include <xenpv/ring.h>
 
-#define NB_PFX "xenpv_netback: "
-
-#define NB_TX_RING_SIZE	__CONST_RING_SIZE(xen_netif_tx, XEN_PAGE_SIZE)
-#define NB_RX_RING_SIZE	__CONST_RING_SIZE(xen_netif_rx, XEN_PAGE_SIZE)
+#define XNB_TX_RING_SIZE	__CONST_RING_SIZE(xen_netif_tx, XEN_PAGE_SIZE)
+#define XNB_RX_RING_SIZE	__CONST_RING_SIZE(xen_netif_rx, XEN_PAGE_SIZE)
 
 /* Bytes of each guest frame copied into the skb head. */
-#define NB_TX_HEAD	128
+#define XNB_TX_HEAD	128
 /* Copy operations per TX batch, and the worst case one frame may need. */
-#define NB_TX_COPY_OPS	512
-#define NB_TX_FRAME_OPS	(2 + 2 * (XENPV_NETIF_SLOTS_MIN + 2) + 2)
-#define NB_TX_BATCH	32
+#define XNB_TX_COPY_OPS	512
+#define XNB_TX_FRAME_OPS	(2 + 2 * (XENPV_NETIF_SLOTS_MIN + 2) + 2)
+#define XNB_TX_BATCH	32
 /* Guest RX: copy operations per batch and per frame (worst case). */
-#define NB_RX_COPY_OPS	512
-#define NB_RX_FRAME_OPS	(3 * (MAX_SKB_FRAGS + 2) + 2 * XENPV_NETIF_SLOTS_MIN)
+#define XNB_RX_COPY_OPS	512
+#define XNB_RX_FRAME_OPS	(3 * (MAX_SKB_FRAGS + 2) + 2 * XENPV_NETIF_SLOTS_MIN)
 /* Frames queued towards one guest queue before the netdev queue stops. */
-#define NB_RX_QLEN	512
+#define XNB_RX_QLEN	512
 /* Largest max_mapped_pages accepted. */
-#define NB_POOL_MAX	4096
+#define XNB_POOL_MAX	4096
 /* how long a disconnect waits for zerocopy frames to come back */
-#define NB_DRAIN_MSECS	5000
+#define XNB_DRAIN_MSECS	5000
 
-extern unsigned int nb_max_queues;
-extern unsigned int nb_rx_stall_msecs;
-extern unsigned int nb_rx_drain_msecs;
-extern bool nb_split_evtchn;
-extern bool nb_tx_zerocopy;
-extern bool nb_tx_batch_rsp;
-extern unsigned int nb_tx_map_min;
-extern unsigned int nb_max_mapped_pages;
-extern struct xenpv_tx_limits nb_tx_limits;
-extern atomic_t nb_mapped_total;
-extern atomic_t nb_pools_alive;
+/* Bit numbers in xnb_vif.disabled. */
+enum {
+	XNB_VIF_DISABLED,	/* ring untrusted: no more ring traffic */
+};
 
-struct nb_vif;
-struct nb_queue;
+extern unsigned int xnb_max_queues;
+extern unsigned int xnb_rx_stall_msecs;
+extern unsigned int xnb_rx_drain_msecs;
+extern bool xnb_split_evtchn;
+extern bool xnb_tx_zerocopy;
+extern bool xnb_tx_batch_rsp;
+extern unsigned int xnb_tx_map_min;
+extern unsigned int xnb_max_mapped_pages;
+extern struct xenpv_tx_limits xnb_tx_limits;
+extern atomic_t xnb_mapped_total;
+extern atomic_t xnb_pools_alive;
+
+struct xnb_vif;
+struct xnb_queue;
 
 /* Per-vif account of guest pages mapped into dom0, outlives the vif. */
-struct nb_acct {
+struct xnb_acct {
 	refcount_t ref;
 	atomic_t mapped;
 	unsigned int limit;
 };
 
-/* A pool slot not (or no longer) mapped. */
-#define NB_NO_HANDLE	((grant_handle_t)~0U)
-
 /* One page of a mapping pool. */
-struct nb_mslot {
+struct xnb_mslot {
 	struct page *page;
-	grant_handle_t handle;
+	grant_handle_t handle;		/* INVALID_GRANT_HANDLE: not mapped */
 	u16 req_id;
 	u16 next_free;
 };
@@ -81,10 +81,10 @@ struct nb_mslot {
  * Pages into which a queue maps guest TX payload.  It lives as long as a
  * mapped page is still referenced by an skb, even after the queue is gone.
  */
-struct nb_mpool {
+struct xnb_mpool {
 	spinlock_t lock;		/* free list, queue pointer */
-	struct nb_queue *queue;		/* NULL once detached (under lock) */
-	struct nb_acct *acct;
+	struct xnb_queue *queue;	/* NULL once detached (under lock) */
+	struct xnb_acct *acct;
 	refcount_t ref;			/* owner + one per zerocopy frame */
 	struct llist_node dead;		/* last reference, to be freed */
 	domid_t domid;
@@ -92,14 +92,14 @@ struct nb_mpool {
 	unsigned int nfree;
 	unsigned int stuck;		/* pages that failed to unmap */
 	u16 free_head;
-	struct nb_mslot slot[];
+	struct xnb_mslot slot[];
 };
 
 /* Zerocopy state of one frame: the pool slots its frags map. */
-struct nb_zc {
+struct xnb_zc {
 	struct ubuf_info ubuf;
 	struct llist_node node;
-	struct nb_mpool *pool;
+	struct xnb_mpool *pool;
 	bool failed;			/* respond with an error */
 	bool copied;			/* the stack copied the frags */
 	u8 nr;
@@ -107,9 +107,9 @@ struct nb_zc {
 };
 
 /* A guest frame being built during one TX batch. */
-struct nb_txframe {
+struct xnb_txframe {
 	struct sk_buff *skb;
-	struct nb_zc *zc;		/* map mode only */
+	struct xnb_zc *zc;		/* map mode only */
 	struct xenpv_tx_gso gso;
 	u16 flags;			/* of the first slot */
 	u16 op_first, op_nr;		/* copy operations */
@@ -119,9 +119,9 @@ struct nb_txframe {
 	u16 ids[XENPV_NETIF_SLOTS_MIN + 2];
 };
 
-#define NB_TX_MAPS	NB_TX_RING_SIZE
+#define XNB_TX_MAPS	XNB_TX_RING_SIZE
 
-struct nb_qstats {
+struct xnb_qstats {
 	unsigned long rx_bytes;		/* netdev view: from the guest */
 	unsigned long rx_packets;
 	unsigned long tx_bytes;		/* to the guest */
@@ -158,8 +158,8 @@ struct nb_qstats {
 	unsigned long tx_unmap_batches;	/* grant unmap hypercalls */
 };
 
-struct nb_queue {
-	struct nb_vif *vif;
+struct xnb_queue {
+	struct xnb_vif *vif;
 	unsigned int id;
 	char name[IFNAMSIZ + 8];
 
@@ -171,7 +171,7 @@ struct nb_queue {
 	struct napi_struct napi;
 	bool napi_added;
 	spinlock_t tx_rsp_lock;		/* NAPI and unmap worker respond */
-	struct nb_mpool *pool;
+	struct xnb_mpool *pool;
 
 	/* credit based rate limit of the guest transmit ring */
 	u64 credit_bytes;		/* per window, ~0 when unlimited */
@@ -192,19 +192,19 @@ struct nb_queue {
 	bool rx_stalled;
 	bool rx_event;
 
-	struct nb_qstats st;
+	struct xnb_qstats st;
 
 	/* scratch space for batches */
-	struct gnttab_copy tx_ops[NB_TX_COPY_OPS];
-	struct nb_txframe tx_frames[NB_TX_BATCH];
-	struct gnttab_map_grant_ref tx_maps[NB_TX_MAPS];
-	struct page *tx_map_pages[NB_TX_MAPS];
-	u16 tx_map_slot[NB_TX_MAPS];
-	struct gnttab_copy rx_ops[NB_RX_COPY_OPS];
-	u16 rx_op_rsp[NB_RX_COPY_OPS];
+	struct gnttab_copy tx_ops[XNB_TX_COPY_OPS];
+	struct xnb_txframe tx_frames[XNB_TX_BATCH];
+	struct gnttab_map_grant_ref tx_maps[XNB_TX_MAPS];
+	struct page *tx_map_pages[XNB_TX_MAPS];
+	u16 tx_map_slot[XNB_TX_MAPS];
+	struct gnttab_copy rx_ops[XNB_RX_COPY_OPS];
+	u16 rx_op_rsp[XNB_RX_COPY_OPS];
 };
 
-struct nb_vif {
+struct xnb_vif {
 	struct net_device *dev;
 	struct xenbus_device *xdev;
 	domid_t domid;
@@ -219,63 +219,63 @@ struct nb_vif {
 	bool ipv6_csum;
 	bool rx_notify;
 
-	struct nb_queue **queues;
+	struct xnb_queue **queues;
 	unsigned int nr_queues;		/* allocated */
 	unsigned int nr_active;		/* visible to the xmit path */
 	atomic_t stalled_queues;
 
-	unsigned long disabled;		/* bit 0: ring untrusted */
+	unsigned long disabled;		/* XNB_VIF_DISABLED: ring untrusted */
 	unsigned long stall_timeout;	/* jiffies, 0: never */
 	unsigned long drain_timeout;	/* jiffies, 0: never */
 
-	struct nb_acct *acct;
+	struct xnb_acct *acct;
 	struct xenbus_watch rate_watch;
 	bool rate_watch_on;
 
 	/* totals of queues that are gone */
-	struct nb_qstats gone;
+	struct xnb_qstats gone;
 };
 
 /* interface.c */
-struct nb_vif *nb_vif_create(struct xenbus_device *xdev, domid_t domid,
-			     unsigned int handle);
-void nb_vif_destroy(struct nb_vif *vif);
-int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
-		   const char *const *paths);
-void nb_vif_disconnect(struct nb_vif *vif);
-void nb_vif_set_rate(struct nb_vif *vif, u64 bytes, u32 usec);
-void nb_vif_untrusted(struct nb_vif *vif, struct nb_queue *q,
-		      const char *why);
-void nb_vif_update_features(struct nb_vif *vif);
+struct xnb_vif *xnb_vif_create(struct xenbus_device *xdev, domid_t domid,
+			       unsigned int handle);
+void xnb_vif_destroy(struct xnb_vif *vif);
+int xnb_vif_connect(struct xnb_vif *vif, unsigned int nr_queues,
+		    const char *const *paths);
+void xnb_vif_disconnect(struct xnb_vif *vif);
+void xnb_vif_set_rate(struct xnb_vif *vif, u64 bytes, u32 usec);
+void xnb_vif_untrusted(struct xnb_vif *vif, struct xnb_queue *q,
+		       const char *why);
+void xnb_vif_update_features(struct xnb_vif *vif);
 
 /* tx.c */
-int nb_tx_poll(struct napi_struct *napi, int budget);
-void nb_tx_put_rsp(struct nb_queue *q, u16 id, s8 status);
-void nb_tx_push(struct nb_queue *q);
-void nb_credit_timer_fn(struct timer_list *t);
-bool nb_credit_take(struct nb_queue *q, unsigned int bytes);
+int xnb_tx_poll(struct napi_struct *napi, int budget);
+void xnb_tx_put_rsp(struct xnb_queue *q, u16 id, s8 status);
+void xnb_tx_push(struct xnb_queue *q);
+void xnb_credit_timer_fn(struct timer_list *t);
+bool xnb_credit_take(struct xnb_queue *q, unsigned int bytes);
 
 /* zerocopy.c */
-struct nb_mpool *nb_mpool_create(struct nb_queue *q, struct nb_acct *acct,
-				 unsigned int size);
-void nb_mpool_detach(struct nb_mpool *pool);
-unsigned int nb_mpool_drain(struct nb_mpool *pool, unsigned long deadline);
-struct nb_zc *nb_zc_alloc(struct nb_mpool *pool, unsigned int nslots);
-u16 nb_zc_add_slot(struct nb_zc *zc, u16 req_id);
-void nb_tx_release_flush(void);
+struct xnb_mpool *xnb_mpool_create(struct xnb_queue *q, struct xnb_acct *acct,
+				   unsigned int size);
+void xnb_mpool_detach(struct xnb_mpool *pool);
+unsigned int xnb_mpool_drain(struct xnb_mpool *pool, unsigned long deadline);
+struct xnb_zc *xnb_zc_alloc(struct xnb_mpool *pool, unsigned int nslots);
+u16 xnb_zc_add_slot(struct xnb_zc *zc, u16 req_id);
+void xnb_tx_release_flush(void);
 
 /* rx.c */
-netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev);
-int nb_rx_thread(void *data);
-void nb_rx_kick(struct nb_queue *q);
+netdev_tx_t xnb_start_xmit(struct sk_buff *skb, struct net_device *dev);
+int xnb_rx_thread(void *data);
+void xnb_rx_kick(struct xnb_queue *q);
 
 /* xenbus.c */
-int nb_xenbus_init(void);
-void nb_xenbus_exit(void);
+int xnb_xenbus_init(void);
+void xnb_xenbus_exit(void);
 
-static inline bool nb_vif_is_disabled(const struct nb_vif *vif)
+static inline bool xnb_vif_is_disabled(const struct xnb_vif *vif)
 {
-	return test_bit(0, &vif->disabled);
+	return test_bit(XNB_VIF_DISABLED, &vif->disabled);
 }
 
 #endif /* XENPV_NETBACK_COMMON_H */

@@ -16,50 +16,50 @@
 
 /* ---- statistics ---- */
 
-struct nb_stat_desc {
+struct xnb_stat_desc {
 	const char *name;
 	size_t off;
 };
 
-#define NB_STAT(n) { #n, offsetof(struct nb_qstats, n) }
+#define XNB_STAT(n) { #n, offsetof(struct xnb_qstats, n) }
 
-static const struct nb_stat_desc nb_stat_table[] = {
-	NB_STAT(rx_gso_checksum_fixup),
-	NB_STAT(tx_zerocopy_sent),
-	NB_STAT(tx_zerocopy_success),
-	NB_STAT(tx_zerocopy_fail),
-	NB_STAT(tx_frag_overflow),
-	NB_STAT(tx_frame_rejected),
-	NB_STAT(tx_map_fallback),
-	NB_STAT(tx_credit_waits),
-	NB_STAT(rx_stall_drops),
-	NB_STAT(rx_slot_errors),
-	NB_STAT(rx_drain_drops),
-	NB_STAT(tx_spurious_events),
-	NB_STAT(rx_spurious_events),
-	NB_STAT(tx_events),
-	NB_STAT(tx_notifies),
-	NB_STAT(tx_responses),
-	NB_STAT(tx_rsp_pushes),
-	NB_STAT(tx_polls),
-	NB_STAT(tx_batches),
-	NB_STAT(tx_copy_ops),
-	NB_STAT(tx_copy_batches),
-	NB_STAT(tx_copy_bytes),
-	NB_STAT(tx_map_ops),
-	NB_STAT(tx_map_batches),
-	NB_STAT(tx_map_bytes),
-	NB_STAT(tx_unmap_ops),
-	NB_STAT(tx_unmap_batches),
+static const struct xnb_stat_desc xnb_stat_table[] = {
+	XNB_STAT(rx_gso_checksum_fixup),
+	XNB_STAT(tx_zerocopy_sent),
+	XNB_STAT(tx_zerocopy_success),
+	XNB_STAT(tx_zerocopy_fail),
+	XNB_STAT(tx_frag_overflow),
+	XNB_STAT(tx_frame_rejected),
+	XNB_STAT(tx_map_fallback),
+	XNB_STAT(tx_credit_waits),
+	XNB_STAT(rx_stall_drops),
+	XNB_STAT(rx_slot_errors),
+	XNB_STAT(rx_drain_drops),
+	XNB_STAT(tx_spurious_events),
+	XNB_STAT(rx_spurious_events),
+	XNB_STAT(tx_events),
+	XNB_STAT(tx_notifies),
+	XNB_STAT(tx_responses),
+	XNB_STAT(tx_rsp_pushes),
+	XNB_STAT(tx_polls),
+	XNB_STAT(tx_batches),
+	XNB_STAT(tx_copy_ops),
+	XNB_STAT(tx_copy_batches),
+	XNB_STAT(tx_copy_bytes),
+	XNB_STAT(tx_map_ops),
+	XNB_STAT(tx_map_batches),
+	XNB_STAT(tx_map_bytes),
+	XNB_STAT(tx_unmap_ops),
+	XNB_STAT(tx_unmap_batches),
 };
 
 /* Appended after the table: gauges, not counters. */
-static const char *const nb_gauge_names[] = {
+static const char *const xnb_gauge_names[] = {
 	"tx_mapped_pages",
 	"tx_mapped_pages_max",
 };
 
-static unsigned long nb_stat_sum(struct nb_vif *vif, size_t off)
+static unsigned long xnb_stat_sum(struct xnb_vif *vif, size_t off)
 {
 	unsigned long sum = *(unsigned long *)((char *)&vif->gone + off);
 	unsigned int i, n = READ_ONCE(vif->nr_active);
@@ -70,60 +70,60 @@ static unsigned long nb_stat_sum(struct nb_vif *vif, size_t off)
 	return sum;
 }
 
-static int nb_get_sset_count(struct net_device *dev, int sset)
+static int xnb_get_sset_count(struct net_device *dev, int sset)
 {
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return ARRAY_SIZE(nb_stat_table) + ARRAY_SIZE(nb_gauge_names);
+	return ARRAY_SIZE(xnb_stat_table) + ARRAY_SIZE(xnb_gauge_names);
 }
 
-static void nb_get_strings(struct net_device *dev, u32 sset, u8 *data)
+static void xnb_get_strings(struct net_device *dev, u32 sset, u8 *data)
 {
 	unsigned int i;
 
 	if (sset != ETH_SS_STATS)
 		return;
-	for (i = 0; i < ARRAY_SIZE(nb_stat_table); i++)
-		ethtool_sprintf(&data, "%s", nb_stat_table[i].name);
-	for (i = 0; i < ARRAY_SIZE(nb_gauge_names); i++)
-		ethtool_sprintf(&data, "%s", nb_gauge_names[i]);
+	for (i = 0; i < ARRAY_SIZE(xnb_stat_table); i++)
+		ethtool_sprintf(&data, "%s", xnb_stat_table[i].name);
+	for (i = 0; i < ARRAY_SIZE(xnb_gauge_names); i++)
+		ethtool_sprintf(&data, "%s", xnb_gauge_names[i]);
 }
 
-static void nb_get_ethtool_stats(struct net_device *dev,
-				 struct ethtool_stats *stats, u64 *data)
+static void xnb_get_ethtool_stats(struct net_device *dev,
+				  struct ethtool_stats *stats, u64 *data)
 {
-	struct nb_vif *vif = netdev_priv(dev);
+	struct xnb_vif *vif = netdev_priv(dev);
 	unsigned int i, k = 0;
 
 	rcu_read_lock();
-	for (i = 0; i < ARRAY_SIZE(nb_stat_table); i++)
-		data[k++] = nb_stat_sum(vif, nb_stat_table[i].off);
+	for (i = 0; i < ARRAY_SIZE(xnb_stat_table); i++)
+		data[k++] = xnb_stat_sum(vif, xnb_stat_table[i].off);
 	rcu_read_unlock();
 	data[k++] = atomic_read(&vif->acct->mapped);
 	data[k++] = vif->acct->limit;
 }
 
-static void nb_get_drvinfo(struct net_device *dev,
-			   struct ethtool_drvinfo *info)
+static void xnb_get_drvinfo(struct net_device *dev,
+			    struct ethtool_drvinfo *info)
 {
 	strscpy(info->driver, "xenpv_netback", sizeof(info->driver));
 	strscpy(info->bus_info, dev_name(dev->dev.parent),
 		sizeof(info->bus_info));
 }
 
-static const struct ethtool_ops nb_ethtool_ops = {
-	.get_drvinfo = nb_get_drvinfo,
+static const struct ethtool_ops xnb_ethtool_ops = {
+	.get_drvinfo = xnb_get_drvinfo,
 	.get_link = ethtool_op_get_link,
-	.get_sset_count = nb_get_sset_count,
-	.get_strings = nb_get_strings,
-	.get_ethtool_stats = nb_get_ethtool_stats,
+	.get_sset_count = xnb_get_sset_count,
+	.get_strings = xnb_get_strings,
+	.get_ethtool_stats = xnb_get_ethtool_stats,
 };
 
 /* /sys/class/net/vifD.N/xenpv/: the same numbers without ethtool */
 static ssize_t tx_mapped_pages_show(struct device *d,
 				    struct device_attribute *attr, char *buf)
 {
-	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+	struct xnb_vif *vif = netdev_priv(to_net_dev(d));
 
 	return sysfs_emit(buf, "%d\n", atomic_read(&vif->acct->mapped));
 }
@@ -133,7 +133,7 @@ static ssize_t tx_mapped_pages_max_show(struct device *d,
 					struct device_attribute *attr,
 					char *buf)
 {
-	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+	struct xnb_vif *vif = netdev_priv(to_net_dev(d));
 
 	return sysfs_emit(buf, "%u\n", vif->acct->limit);
 }
@@ -143,11 +143,11 @@ static ssize_t tx_frame_rejected_show(struct device *d,
 				      struct device_attribute *attr,
 				      char *buf)
 {
-	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+	struct xnb_vif *vif = netdev_priv(to_net_dev(d));
 	unsigned long v;
 
 	rcu_read_lock();
-	v = nb_stat_sum(vif, offsetof(struct nb_qstats, tx_frame_rejected));
+	v = xnb_stat_sum(vif, offsetof(struct xnb_qstats, tx_frame_rejected));
 	rcu_read_unlock();
 	return sysfs_emit(buf, "%lu\n", v);
 }
@@ -156,16 +156,16 @@ static DEVICE_ATTR_RO(tx_frame_rejected);
 static ssize_t disabled_show(struct device *d,
 			     struct device_attribute *attr, char *buf)
 {
-	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+	struct xnb_vif *vif = netdev_priv(to_net_dev(d));
 
-	return sysfs_emit(buf, "%d\n", nb_vif_is_disabled(vif));
+	return sysfs_emit(buf, "%d\n", xnb_vif_is_disabled(vif));
 }
 static DEVICE_ATTR_RO(disabled);
 
 static ssize_t queues_show(struct device *d,
 			   struct device_attribute *attr, char *buf)
 {
-	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+	struct xnb_vif *vif = netdev_priv(to_net_dev(d));
 
 	return sysfs_emit(buf, "%u\n", READ_ONCE(vif->nr_active));
 }
@@ -179,14 +179,14 @@ static DEVICE_ATTR_RO(queues);
 static ssize_t rings_show(struct device *d, struct device_attribute *attr,
 			  char *buf)
 {
-	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+	struct xnb_vif *vif = netdev_priv(to_net_dev(d));
 	unsigned int i, n;
 	int len = 0;
 
 	rcu_read_lock();	/* a disconnect waits for us before unmapping */
 	n = READ_ONCE(vif->nr_active);
 	for (i = 0; i < n; i++) {
-		struct nb_queue *q = vif->queues[i];
+		struct xnb_queue *q = vif->queues[i];
 
 		len += sysfs_emit_at(buf, len,
 				     "q%u tx req %u/%u rsp %u/%u ev %u/%u rx req %u/%u rsp %u/%u ev %u/%u queued %u\n",
@@ -211,14 +211,14 @@ static DEVICE_ATTR_RO(rings);
 static ssize_t spurious_events_show(struct device *d,
 				    struct device_attribute *attr, char *buf)
 {
-	struct nb_vif *vif = netdev_priv(to_net_dev(d));
+	struct xnb_vif *vif = netdev_priv(to_net_dev(d));
 	unsigned int i, n;
 	int len = 0;
 
 	rcu_read_lock();
 	n = READ_ONCE(vif->nr_active);
 	for (i = 0; i < n; i++) {
-		struct nb_queue *q = vif->queues[i];
+		struct xnb_queue *q = vif->queues[i];
 
 		len += sysfs_emit_at(buf, len, "q%u tx %lu rx %lu\n", i,
 				     READ_ONCE(q->st.tx_spurious_events),
@@ -229,7 +229,7 @@ static ssize_t spurious_events_show(struct device *d,
 }
 static DEVICE_ATTR_RO(spurious_events);
 
-static struct attribute *nb_attrs[] = {
+static struct attribute *xnb_attrs[] = {
 	&dev_attr_tx_mapped_pages.attr,
 	&dev_attr_tx_mapped_pages_max.attr,
 	&dev_attr_tx_frame_rejected.attr,
@@ -240,40 +240,40 @@ static struct attribute *nb_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group nb_attr_group = {
+static const struct attribute_group xnb_attr_group = {
 	.name = "xenpv",
-	.attrs = nb_attrs,
+	.attrs = xnb_attrs,
 };
 
 /* ---- netdev ---- */
 
-static void nb_get_stats64(struct net_device *dev,
-			   struct rtnl_link_stats64 *s)
+static void xnb_get_stats64(struct net_device *dev,
+			    struct rtnl_link_stats64 *s)
 {
-	struct nb_vif *vif = netdev_priv(dev);
+	struct xnb_vif *vif = netdev_priv(dev);
 
 	rcu_read_lock();
-	s->rx_bytes = nb_stat_sum(vif, offsetof(struct nb_qstats, rx_bytes));
-	s->rx_packets = nb_stat_sum(vif,
-				    offsetof(struct nb_qstats, rx_packets));
-	s->tx_bytes = nb_stat_sum(vif, offsetof(struct nb_qstats, tx_bytes));
-	s->tx_packets = nb_stat_sum(vif,
-				    offsetof(struct nb_qstats, tx_packets));
-	s->rx_dropped = nb_stat_sum(vif,
-				    offsetof(struct nb_qstats, rx_dropped));
-	s->tx_dropped = nb_stat_sum(vif,
-				    offsetof(struct nb_qstats, tx_dropped));
-	s->rx_errors = nb_stat_sum(vif,
-				   offsetof(struct nb_qstats,
-					    tx_frame_rejected));
+	s->rx_bytes = xnb_stat_sum(vif, offsetof(struct xnb_qstats, rx_bytes));
+	s->rx_packets = xnb_stat_sum(vif,
+				     offsetof(struct xnb_qstats, rx_packets));
+	s->tx_bytes = xnb_stat_sum(vif, offsetof(struct xnb_qstats, tx_bytes));
+	s->tx_packets = xnb_stat_sum(vif,
+				     offsetof(struct xnb_qstats, tx_packets));
+	s->rx_dropped = xnb_stat_sum(vif,
+				     offsetof(struct xnb_qstats, rx_dropped));
+	s->tx_dropped = xnb_stat_sum(vif,
+				     offsetof(struct xnb_qstats, tx_dropped));
+	s->rx_errors = xnb_stat_sum(vif,
+				    offsetof(struct xnb_qstats,
+					     tx_frame_rejected));
 	rcu_read_unlock();
 }
 
 /* What the frontend said it can take decides what the stack may hand us. */
-static netdev_features_t nb_fix_features(struct net_device *dev,
-					 netdev_features_t wanted)
+static netdev_features_t xnb_fix_features(struct net_device *dev,
+					  netdev_features_t wanted)
 {
-	const struct nb_vif *vif = netdev_priv(dev);
+	const struct xnb_vif *vif = netdev_priv(dev);
 	const struct xenpv_netif_peer peer = {
 		.sg = vif->can_sg,
 		.tso4 = vif->gso_v4,
@@ -287,9 +287,9 @@ static netdev_features_t nb_fix_features(struct net_device *dev,
 					NETIF_F_IPV6_CSUM, &peer);
 }
 
-static int nb_change_mtu(struct net_device *dev, int mtu)
+static int xnb_change_mtu(struct net_device *dev, int mtu)
 {
-	struct nb_vif *vif = netdev_priv(dev);
+	struct xnb_vif *vif = netdev_priv(dev);
 	int max = vif->can_sg ? XENPV_NETIF_MAX_FRAME - VLAN_ETH_HLEN :
 		ETH_DATA_LEN;
 
@@ -299,35 +299,35 @@ static int nb_change_mtu(struct net_device *dev, int mtu)
 	return 0;
 }
 
-static int nb_open(struct net_device *dev)
+static int xnb_open(struct net_device *dev)
 {
-	struct nb_vif *vif = netdev_priv(dev);
+	struct xnb_vif *vif = netdev_priv(dev);
 
-	if (READ_ONCE(vif->nr_active) && !nb_vif_is_disabled(vif) &&
+	if (READ_ONCE(vif->nr_active) && !xnb_vif_is_disabled(vif) &&
 	    !atomic_read(&vif->stalled_queues))
 		netif_carrier_on(dev);
 	netif_tx_start_all_queues(dev);
 	return 0;
 }
 
-static int nb_stop(struct net_device *dev)
+static int xnb_stop(struct net_device *dev)
 {
 	netif_tx_stop_all_queues(dev);
 	return 0;
 }
 
-static const struct net_device_ops nb_netdev_ops = {
-	.ndo_open = nb_open,
-	.ndo_stop = nb_stop,
-	.ndo_start_xmit = nb_start_xmit,
-	.ndo_get_stats64 = nb_get_stats64,
-	.ndo_fix_features = nb_fix_features,
-	.ndo_change_mtu = nb_change_mtu,
+static const struct net_device_ops xnb_netdev_ops = {
+	.ndo_open = xnb_open,
+	.ndo_stop = xnb_stop,
+	.ndo_start_xmit = xnb_start_xmit,
+	.ndo_get_stats64 = xnb_get_stats64,
+	.ndo_fix_features = xnb_fix_features,
+	.ndo_change_mtu = xnb_change_mtu,
 	.ndo_set_mac_address = eth_mac_addr,
 	.ndo_validate_addr = eth_validate_addr,
 };
 
-void nb_vif_update_features(struct nb_vif *vif)
+void xnb_vif_update_features(struct xnb_vif *vif)
 {
 	rtnl_lock();
 	netdev_update_features(vif->dev);
@@ -336,19 +336,19 @@ void nb_vif_update_features(struct nb_vif *vif)
 	rtnl_unlock();
 }
 
-static const u8 nb_dom0_mac[ETH_ALEN] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const u8 xnb_dom0_mac[ETH_ALEN] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-struct nb_vif *nb_vif_create(struct xenbus_device *xdev, domid_t domid,
-			     unsigned int handle)
+struct xnb_vif *xnb_vif_create(struct xenbus_device *xdev, domid_t domid,
+			       unsigned int handle)
 {
 	struct net_device *dev;
-	struct nb_vif *vif;
+	struct xnb_vif *vif;
 	char name[IFNAMSIZ];
 	int err;
 
 	snprintf(name, sizeof(name), "vif%u.%u", domid, handle);
 	dev = alloc_netdev_mq(sizeof(*vif), name, NET_NAME_PREDICTABLE,
-			      ether_setup, nb_max_queues);
+			      ether_setup, xnb_max_queues);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 
@@ -368,11 +368,11 @@ struct nb_vif *nb_vif_create(struct xenbus_device *xdev, domid_t domid,
 		return ERR_PTR(-ENOMEM);
 	}
 	refcount_set(&vif->acct->ref, 1);
-	vif->acct->limit = nb_max_mapped_pages;
+	vif->acct->limit = xnb_max_mapped_pages;
 
-	dev->netdev_ops = &nb_netdev_ops;
-	dev->ethtool_ops = &nb_ethtool_ops;
-	dev->sysfs_groups[0] = &nb_attr_group;
+	dev->netdev_ops = &xnb_netdev_ops;
+	dev->ethtool_ops = &xnb_ethtool_ops;
+	dev->sysfs_groups[0] = &xnb_attr_group;
 	dev->hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM |
 		NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_FRAGLIST;
 	dev->features = dev->hw_features | NETIF_F_RXCSUM;
@@ -386,7 +386,7 @@ struct nb_vif *nb_vif_create(struct xenbus_device *xdev, domid_t domid,
 	 * The frontend owns the guest side MAC; ours only has to differ from
 	 * it and never win a bridge's address election.
 	 */
-	eth_hw_addr_set(dev, nb_dom0_mac);
+	eth_hw_addr_set(dev, xnb_dom0_mac);
 
 	netif_carrier_off(dev);
 	netif_set_real_num_tx_queues(dev, 1);
@@ -405,20 +405,20 @@ struct nb_vif *nb_vif_create(struct xenbus_device *xdev, domid_t domid,
 	return vif;
 }
 
-static void nb_acct_put(struct nb_acct *acct)
+static void xnb_acct_put(struct xnb_acct *acct)
 {
 	if (refcount_dec_and_test(&acct->ref))
 		kfree(acct);
 }
 
-void nb_vif_destroy(struct nb_vif *vif)
+void xnb_vif_destroy(struct xnb_vif *vif)
 {
-	struct nb_acct *acct = vif->acct;
+	struct xnb_acct *acct = vif->acct;
 
-	nb_vif_disconnect(vif);
+	xnb_vif_disconnect(vif);
 	unregister_netdev(vif->dev);
 	free_netdev(vif->dev);
-	nb_acct_put(acct);
+	xnb_acct_put(acct);
 }
 
 /* ---- event channels ---- */
@@ -431,7 +431,7 @@ void nb_vif_destroy(struct nb_vif *vif)
  * little.  A producer pushed past the ring is new once: the ring code then
  * finds it and disables the vif.
  */
-static bool nb_evt_moved(RING_IDX prod, RING_IDX *seen)
+static bool xnb_evt_moved(RING_IDX prod, RING_IDX *seen)
 {
 	if ((s32)(prod - *seen) <= 0)
 		return false;
@@ -439,22 +439,22 @@ static bool nb_evt_moved(RING_IDX prod, RING_IDX *seen)
 	return true;
 }
 
-static bool nb_tx_evt(struct nb_queue *q)
+static bool xnb_tx_evt(struct xnb_queue *q)
 {
-	return nb_evt_moved(READ_ONCE(q->tx.sring->req_prod), &q->tx_seen);
+	return xnb_evt_moved(READ_ONCE(q->tx.sring->req_prod), &q->tx_seen);
 }
 
-static bool nb_rx_evt(struct nb_queue *q)
+static bool xnb_rx_evt(struct xnb_queue *q)
 {
-	return nb_evt_moved(READ_ONCE(q->rx.sring->req_prod), &q->rx_seen);
+	return xnb_evt_moved(READ_ONCE(q->rx.sring->req_prod), &q->rx_seen);
 }
 
-static irqreturn_t nb_tx_irq(int irq, void *data)
+static irqreturn_t xnb_tx_irq(int irq, void *data)
 {
-	struct nb_queue *q = data;
+	struct xnb_queue *q = data;
 
 	q->st.tx_events++;
-	if (!nb_vif_is_disabled(q->vif) && nb_tx_evt(q)) {
+	if (!xnb_vif_is_disabled(q->vif) && xnb_tx_evt(q)) {
 		napi_schedule(&q->napi);
 		xen_irq_lateeoi(irq, 0);
 	} else {
@@ -464,12 +464,12 @@ static irqreturn_t nb_tx_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-static irqreturn_t nb_rx_irq(int irq, void *data)
+static irqreturn_t xnb_rx_irq(int irq, void *data)
 {
-	struct nb_queue *q = data;
+	struct xnb_queue *q = data;
 
-	if (!nb_vif_is_disabled(q->vif) && nb_rx_evt(q)) {
-		nb_rx_kick(q);
+	if (!xnb_vif_is_disabled(q->vif) && xnb_rx_evt(q)) {
+		xnb_rx_kick(q);
 		xen_irq_lateeoi(irq, 0);
 	} else {
 		q->st.rx_spurious_events++;
@@ -478,23 +478,23 @@ static irqreturn_t nb_rx_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-static irqreturn_t nb_both_irq(int irq, void *data)
+static irqreturn_t xnb_both_irq(int irq, void *data)
 {
-	struct nb_queue *q = data;
+	struct xnb_queue *q = data;
 	bool tx, rx;
 
 	q->st.tx_events++;
-	if (nb_vif_is_disabled(q->vif)) {
+	if (xnb_vif_is_disabled(q->vif)) {
 		q->st.tx_spurious_events++;
 		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
 		return IRQ_HANDLED;
 	}
-	tx = nb_tx_evt(q);
-	rx = nb_rx_evt(q);
+	tx = xnb_tx_evt(q);
+	rx = xnb_rx_evt(q);
 	if (tx)
 		napi_schedule(&q->napi);
 	if (rx)
-		nb_rx_kick(q);
+		xnb_rx_kick(q);
 	if (!tx && !rx)
 		q->st.tx_spurious_events++;
 	xen_irq_lateeoi(irq, tx || rx ? 0 : XEN_EOI_FLAG_SPURIOUS);
@@ -503,8 +503,8 @@ static irqreturn_t nb_both_irq(int irq, void *data)
 
 /* ---- queues ---- */
 
-static void nb_queue_free(struct nb_vif *vif, struct nb_queue *q,
-			  unsigned long deadline)
+static void xnb_queue_free(struct xnb_vif *vif, struct xnb_queue *q,
+			   unsigned long deadline)
 {
 	unsigned int i, out;
 
@@ -514,12 +514,12 @@ static void nb_queue_free(struct nb_vif *vif, struct nb_queue *q,
 
 	/* then the unmap worker answers what comes back, and stops */
 	if (q->pool) {
-		out = nb_mpool_drain(q->pool, deadline);
+		out = xnb_mpool_drain(q->pool, deadline);
 		if (out)
 			dev_warn(&vif->xdev->dev,
 				 "%s: %u zerocopy frame(s) still held by the stack, their TX slots stay unanswered\n",
 				 q->name, out);
-		nb_mpool_detach(q->pool);
+		xnb_mpool_detach(q->pool);
 	}
 	q->pool = NULL;
 
@@ -549,16 +549,16 @@ static void nb_queue_free(struct nb_vif *vif, struct nb_queue *q,
 	vfree(q);
 }
 
-static int nb_bind(struct nb_queue *q, unsigned int port,
-		   irq_handler_t fn, const char *name)
+static int xnb_bind(struct xnb_queue *q, unsigned int port,
+		    irq_handler_t fn, const char *name)
 {
 	return bind_interdomain_evtchn_to_irqhandler_lateeoi(q->vif->xdev,
 							      port, fn, 0,
 							      name, q);
 }
 
-static int nb_queue_setup(struct nb_vif *vif, struct nb_queue *q,
-			  const char *path)
+static int xnb_queue_setup(struct xnb_vif *vif, struct xnb_queue *q,
+			   const char *path)
 {
 	struct xenbus_device *xdev = vif->xdev;
 	unsigned int tx_ref, rx_ref, tx_port, rx_port;
@@ -574,7 +574,7 @@ static int nb_queue_setup(struct nb_vif *vif, struct nb_queue *q,
 		xenbus_dev_fatal(xdev, err, "reading %s/{tx,rx}-ring-ref", path);
 		return err;
 	}
-	if (!nb_split_evtchn ||
+	if (!xnb_split_evtchn ||
 	    xenbus_gather(XBT_NIL, path, "event-channel-tx", "%u", &tx_port,
 			  "event-channel-rx", "%u", &rx_port, NULL)) {
 		err = xenbus_scanf(XBT_NIL, path, "event-channel", "%u",
@@ -612,43 +612,43 @@ static int nb_queue_setup(struct nb_vif *vif, struct nb_queue *q,
 			 XEN_PAGE_SIZE);
 	q->rx_seen = q->rx.req_cons;
 
-	if (nb_max_mapped_pages && nb_tx_zerocopy) {
-		q->pool = nb_mpool_create(q, vif->acct,
-					  min_t(unsigned int, NB_TX_RING_SIZE,
-						nb_max_mapped_pages));
+	if (xnb_max_mapped_pages && xnb_tx_zerocopy) {
+		q->pool = xnb_mpool_create(q, vif->acct,
+					   min_t(unsigned int, XNB_TX_RING_SIZE,
+						 xnb_max_mapped_pages));
 		if (!q->pool)
 			dev_warn(&xdev->dev,
 				 "%s: no mapping pool, TX copies\n", q->name);
 	}
 
-	q->rx_task = kthread_run(nb_rx_thread, q, "%s-rx", q->name);
+	q->rx_task = kthread_run(xnb_rx_thread, q, "%s-rx", q->name);
 	if (IS_ERR(q->rx_task)) {
 		err = PTR_ERR(q->rx_task);
 		q->rx_task = NULL;
 		return err;
 	}
 
-	netif_napi_add(vif->dev, &q->napi, nb_tx_poll);
+	netif_napi_add(vif->dev, &q->napi, xnb_tx_poll);
 	q->napi_added = true;
 	napi_enable(&q->napi);
 
 	if (tx_port == rx_port) {
 		snprintf(q->tx_irq_name, sizeof(q->tx_irq_name), "%s",
 			 q->name);
-		err = nb_bind(q, tx_port, nb_both_irq, q->tx_irq_name);
+		err = xnb_bind(q, tx_port, xnb_both_irq, q->tx_irq_name);
 		if (err < 0)
 			return err;
 		q->tx_irq = err;
 	} else {
 		snprintf(q->tx_irq_name, sizeof(q->tx_irq_name), "%s-tx",
 			 q->name);
-		err = nb_bind(q, tx_port, nb_tx_irq, q->tx_irq_name);
+		err = xnb_bind(q, tx_port, xnb_tx_irq, q->tx_irq_name);
 		if (err < 0)
 			return err;
 		q->tx_irq = err;
 		snprintf(q->rx_irq_name, sizeof(q->rx_irq_name), "%s-rx",
 			 q->name);
-		err = nb_bind(q, rx_port, nb_rx_irq, q->rx_irq_name);
+		err = xnb_bind(q, rx_port, xnb_rx_irq, q->rx_irq_name);
 		if (err < 0)
 			return err;
 		q->rx_irq = err;
@@ -656,22 +656,22 @@ static int nb_queue_setup(struct nb_vif *vif, struct nb_queue *q,
 	return 0;
 }
 
-int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
-		   const char *const *paths)
+int xnb_vif_connect(struct xnb_vif *vif, unsigned int nr_queues,
+		    const char *const *paths)
 {
-	struct nb_queue *q;
+	struct xnb_queue *q;
 	unsigned int i;
 	int err;
 
 	/*
-	 * Xen raises an event on each port as it is bound, before nb_bind()
+	 * Xen raises an event on each port as it is bound, before xnb_bind()
 	 * has returned the irq the responses are notified through: were NAPI
 	 * to answer a waiting request then, its notification would go to
 	 * irq 0 and be lost, and a frontend that reclaims TX slots only on
 	 * that event (mainline's) would wait for ever.  Events during setup
 	 * are ignored; every queue is polled once everything is in place.
 	 */
-	set_bit(0, &vif->disabled);
+	set_bit(XNB_VIF_DISABLED, &vif->disabled);
 
 	vif->queues = kcalloc(nr_queues, sizeof(*vif->queues), GFP_KERNEL);
 	if (!vif->queues)
@@ -689,13 +689,13 @@ int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
 		spin_lock_init(&q->tx_rsp_lock);
 		skb_queue_head_init(&q->rx_queue);
 		init_waitqueue_head(&q->rx_wq);
-		timer_setup(&q->credit_timer, nb_credit_timer_fn, 0);
+		timer_setup(&q->credit_timer, xnb_credit_timer_fn, 0);
 		q->credit_bytes = ~0ULL;
 		q->rx_progress = jiffies;
 		vif->queues[i] = q;
 		vif->nr_queues = i + 1;
 
-		err = nb_queue_setup(vif, q, paths[i]);
+		err = xnb_queue_setup(vif, q, paths[i]);
 		if (err) {
 			xenbus_dev_fatal(vif->xdev, err, "connecting %s",
 					 paths[i]);
@@ -705,13 +705,13 @@ int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
 
 	/* the irq numbers stored before a handler may act on an event */
 	smp_mb__before_atomic();
-	clear_bit(0, &vif->disabled);
+	clear_bit(XNB_VIF_DISABLED, &vif->disabled);
 	atomic_set(&vif->stalled_queues, 0);
 	rtnl_lock();
 	netif_set_real_num_tx_queues(vif->dev, nr_queues);
 	netif_set_real_num_rx_queues(vif->dev, nr_queues);
 	rtnl_unlock();
-	nb_vif_update_features(vif);
+	xnb_vif_update_features(vif);
 
 	/* publish the queues to the xmit path */
 	smp_store_release(&vif->nr_active, nr_queues);
@@ -726,16 +726,16 @@ int nb_vif_connect(struct nb_vif *vif, unsigned int nr_queues,
 	/* the frontend may have queued work before we bound the ports */
 	for (i = 0; i < nr_queues; i++) {
 		napi_schedule(&vif->queues[i]->napi);
-		nb_rx_kick(vif->queues[i]);
+		xnb_rx_kick(vif->queues[i]);
 	}
 	return 0;
 
 fail:
-	nb_vif_disconnect(vif);
+	xnb_vif_disconnect(vif);
 	return err;
 }
 
-void nb_vif_disconnect(struct nb_vif *vif)
+void xnb_vif_disconnect(struct xnb_vif *vif)
 {
 	unsigned int i, n = vif->nr_queues;
 	unsigned long deadline;
@@ -749,10 +749,10 @@ void nb_vif_disconnect(struct nb_vif *vif)
 	/* whatever waits in the qdisc now reaches xmit and is dropped */
 	netif_tx_wake_all_queues(vif->dev);
 
-	deadline = jiffies + msecs_to_jiffies(NB_DRAIN_MSECS);
+	deadline = jiffies + msecs_to_jiffies(XNB_DRAIN_MSECS);
 	for (i = 0; i < n; i++)
 		if (vif->queues[i])
-			nb_queue_free(vif, vif->queues[i], deadline);
+			xnb_queue_free(vif, vif->queues[i], deadline);
 	kfree(vif->queues);
 	vif->queues = NULL;
 	vif->nr_queues = 0;
@@ -760,12 +760,12 @@ void nb_vif_disconnect(struct nb_vif *vif)
 		    atomic_read(&vif->acct->mapped));
 }
 
-void nb_vif_set_rate(struct nb_vif *vif, u64 bytes, u32 usec)
+void xnb_vif_set_rate(struct xnb_vif *vif, u64 bytes, u32 usec)
 {
 	unsigned int i, n = READ_ONCE(vif->nr_active);
 
 	for (i = 0; i < n; i++) {
-		struct nb_queue *q = vif->queues[i];
+		struct xnb_queue *q = vif->queues[i];
 
 		napi_disable(&q->napi);
 		q->credit_bytes = usec ? bytes : ~0ULL;
@@ -781,10 +781,10 @@ void nb_vif_set_rate(struct nb_vif *vif, u64 bytes, u32 usec)
  * The frontend broke the ring protocol: stop trusting it.  One log line per
  * vif and connection; traffic stops until the frontend reconnects.
  */
-void nb_vif_untrusted(struct nb_vif *vif, struct nb_queue *q,
-		      const char *why)
+void xnb_vif_untrusted(struct xnb_vif *vif, struct xnb_queue *q,
+		       const char *why)
 {
-	if (test_and_set_bit(0, &vif->disabled))
+	if (test_and_set_bit(XNB_VIF_DISABLED, &vif->disabled))
 		return;
 	netif_carrier_off(vif->dev);
 	netdev_err(vif->dev, "domain %u queue %u: %s; vif disabled until the frontend reconnects\n",

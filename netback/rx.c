@@ -14,19 +14,19 @@
 #include "common.h"
 
 /* What xmit notes in a queued frame (ours while it is queued). */
-struct nb_rx_cb {
+struct xnb_rx_cb {
 	unsigned long expires;		/* jiffies, with drain_timeout */
 };
 
-#define NB_RX_CB(skb)	((struct nb_rx_cb *)(skb)->cb)
+#define XNB_RX_CB(skb)	((struct xnb_rx_cb *)(skb)->cb)
 
-void nb_rx_kick(struct nb_queue *q)
+void xnb_rx_kick(struct xnb_queue *q)
 {
 	WRITE_ONCE(q->rx_event, true);
 	wake_up(&q->rx_wq);
 }
 
-static bool nb_rx_gso_ok(const struct nb_vif *vif, const struct sk_buff *skb)
+static bool xnb_rx_gso_ok(const struct xnb_vif *vif, const struct sk_buff *skb)
 {
 	if (!skb_is_gso(skb))
 		return true;
@@ -38,7 +38,7 @@ static bool nb_rx_gso_ok(const struct nb_vif *vif, const struct sk_buff *skb)
 }
 
 /* Ring slots a frame needs: data packed into whole pages, plus GSO info. */
-static unsigned int nb_rx_slots(const struct sk_buff *skb)
+static unsigned int xnb_rx_slots(const struct sk_buff *skb)
 {
 	unsigned int n = DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE);
 
@@ -47,15 +47,15 @@ static unsigned int nb_rx_slots(const struct sk_buff *skb)
 	return max(n, 1u);
 }
 
-netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
+netdev_tx_t xnb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	struct nb_vif *vif = netdev_priv(dev);
+	struct xnb_vif *vif = netdev_priv(dev);
 	unsigned int qid = skb_get_queue_mapping(skb);
-	/* pairs with the release in nb_vif_connect(): queues are set up */
+	/* pairs with the release in xnb_vif_connect(): queues are set up */
 	unsigned int n = smp_load_acquire(&vif->nr_active);
-	struct nb_queue *q;
+	struct xnb_queue *q;
 
-	if (qid >= n || nb_vif_is_disabled(vif))
+	if (qid >= n || xnb_vif_is_disabled(vif))
 		goto drop_early;
 	q = vif->queues[qid];
 
@@ -63,9 +63,9 @@ netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		q->st.rx_stall_drops++;
 		goto drop;
 	}
-	if (!nb_rx_gso_ok(vif, skb))
+	if (!xnb_rx_gso_ok(vif, skb))
 		goto drop;
-	if (nb_rx_slots(skb) > (vif->can_sg ? XENPV_NETIF_SLOTS_MIN : 1))
+	if (xnb_rx_slots(skb) > (vif->can_sg ? XENPV_NETIF_SLOTS_MIN : 1))
 		goto drop;
 	/*
 	 * Frags mapped from another guest must not wait in our queue for as
@@ -74,15 +74,15 @@ netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (skb_orphan_frags_rx(skb, GFP_ATOMIC))
 		goto drop;
 
-	BUILD_BUG_ON(sizeof(struct nb_rx_cb) > sizeof(skb->cb));
-	NB_RX_CB(skb)->expires = jiffies + vif->drain_timeout;
+	BUILD_BUG_ON(sizeof(struct xnb_rx_cb) > sizeof(skb->cb));
+	XNB_RX_CB(skb)->expires = jiffies + vif->drain_timeout;
 	/* a stall is measured from the moment a frame starts waiting */
 	if (skb_queue_empty(&q->rx_queue))
 		WRITE_ONCE(q->rx_progress, jiffies);
 	skb_queue_tail(&q->rx_queue, skb);
-	if (skb_queue_len(&q->rx_queue) >= NB_RX_QLEN)
+	if (skb_queue_len(&q->rx_queue) >= XNB_RX_QLEN)
 		netif_tx_stop_queue(netdev_get_tx_queue(dev, qid));
-	nb_rx_kick(q);
+	xnb_rx_kick(q);
 	return NETDEV_TX_OK;
 
 drop:
@@ -94,15 +94,15 @@ drop_early:
 
 /* ---- walking the bytes of an skb, page by page ---- */
 
-struct nb_rx_src {
+struct xnb_rx_src {
 	struct sk_buff *head;
 	struct sk_buff *cur;
 	int frag;			/* -1: linear part */
 	unsigned int done;		/* bytes taken from the piece */
 };
 
-static void nb_rx_src_next(struct nb_rx_src *it, unsigned int max,
-			   unsigned long *gfn, unsigned int *off,
+static void xnb_rx_src_next(struct xnb_rx_src *it, unsigned int max,
+			    unsigned long *gfn, unsigned int *off,
 			   unsigned int *len)
 {
 	unsigned int plen;
@@ -141,7 +141,7 @@ static void nb_rx_src_next(struct nb_rx_src *it, unsigned int max,
 /* ---- filling the ring ---- */
 
 /* Run the queued copies; a failed one turns its slot into an error. */
-static void nb_rx_copy(struct nb_queue *q, unsigned int nops)
+static void xnb_rx_copy(struct xnb_queue *q, unsigned int nops)
 {
 	unsigned int i;
 
@@ -163,7 +163,7 @@ static void nb_rx_copy(struct nb_queue *q, unsigned int nops)
  * Flags of a frame's first response: what the guest may assume about
  * the checksum, and whether a GSO extra slot follows.
  */
-static u16 nb_rx_head_flags(const struct sk_buff *skb, bool gso)
+static u16 xnb_rx_head_flags(const struct sk_buff *skb, bool gso)
 {
 	static const u16 csum_flags[] = {
 		[CHECKSUM_NONE] = 0,
@@ -180,11 +180,11 @@ static u16 nb_rx_head_flags(const struct sk_buff *skb, bool gso)
 }
 
 /* Queue the copies and write the responses of one frame. */
-static void nb_rx_frame(struct nb_queue *q, struct sk_buff *skb,
-			unsigned int *nops)
+static void xnb_rx_frame(struct xnb_queue *q, struct sk_buff *skb,
+			 unsigned int *nops)
 {
-	struct nb_vif *vif = q->vif;
-	struct nb_rx_src it = { .head = skb, .cur = skb, .frag = -1 };
+	struct xnb_vif *vif = q->vif;
+	struct xnb_rx_src it = { .head = skb, .cur = skb, .frag = -1 };
 	unsigned int remaining = skb->len, slot = 0;
 	bool gso = skb_is_gso(skb);
 
@@ -218,13 +218,13 @@ static void nb_rx_frame(struct nb_queue *q, struct sk_buff *skb,
 			unsigned int off, len;
 
 			/* a frame of many small pieces: copy what we have */
-			if (*nops == NB_RX_COPY_OPS) {
-				nb_rx_copy(q, *nops);
+			if (*nops == XNB_RX_COPY_OPS) {
+				xnb_rx_copy(q, *nops);
 				*nops = 0;
 				op = &q->rx_ops[0];
 			}
-			nb_rx_src_next(&it, XEN_PAGE_SIZE - fill, &gfn, &off,
-				       &len);
+			xnb_rx_src_next(&it, XEN_PAGE_SIZE - fill, &gfn, &off,
+					&len);
 			op->source.u.gmfn = gfn;
 			op->source.domid = DOMID_SELF;
 			op->source.offset = off;
@@ -242,7 +242,7 @@ static void nb_rx_frame(struct nb_queue *q, struct sk_buff *skb,
 		if (remaining)
 			flags |= XEN_NETRXF_more_data;
 		if (slot == 0)
-			flags |= nb_rx_head_flags(skb, gso);
+			flags |= xnb_rx_head_flags(skb, gso);
 		rsp->id = req.id;
 		rsp->offset = 0;
 		rsp->flags = flags;
@@ -251,11 +251,11 @@ static void nb_rx_frame(struct nb_queue *q, struct sk_buff *skb,
 	} while (remaining || (gso && slot < 2));
 }
 
-static void nb_rx_flush(struct nb_queue *q, unsigned int nops)
+static void xnb_rx_flush(struct xnb_queue *q, unsigned int nops)
 {
 	int notify;
 
-	nb_rx_copy(q, nops);
+	xnb_rx_copy(q, nops);
 	q->rx.rsp_prod_pvt = q->rx.req_cons;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);
 	if (notify)
@@ -263,23 +263,23 @@ static void nb_rx_flush(struct nb_queue *q, unsigned int nops)
 }
 
 /* Requests posted by the frontend and not used yet; -1: ring broken. */
-static int nb_rx_avail(struct nb_queue *q)
+static int xnb_rx_avail(struct xnb_queue *q)
 {
 	RING_IDX prod = READ_ONCE(q->rx.sring->req_prod);
 
 	/* read the requests only after their producer index */
 	virt_rmb();
-	if (!xenpv_ring_prod_ok(prod, q->rx.req_cons, NB_RX_RING_SIZE)) {
-		nb_vif_untrusted(q->vif, q,
-				 "RX request producer ran ahead of the ring");
+	if (!xenpv_ring_prod_ok(prod, q->rx.req_cons, XNB_RX_RING_SIZE)) {
+		xnb_vif_untrusted(q->vif, q,
+				  "RX request producer ran ahead of the ring");
 		return -1;
 	}
 	return prod - q->rx.req_cons;
 }
 
-static void nb_rx_stall(struct nb_queue *q)
+static void xnb_rx_stall(struct xnb_queue *q)
 {
-	struct nb_vif *vif = q->vif;
+	struct xnb_vif *vif = q->vif;
 	unsigned int dropped = skb_queue_len(&q->rx_queue);
 
 	WRITE_ONCE(q->rx_stalled, true);
@@ -294,14 +294,14 @@ static void nb_rx_stall(struct nb_queue *q)
 		    q->id, jiffies_to_msecs(vif->stall_timeout), dropped);
 }
 
-static void nb_rx_unstall(struct nb_queue *q)
+static void xnb_rx_unstall(struct xnb_queue *q)
 {
-	struct nb_vif *vif = q->vif;
+	struct xnb_vif *vif = q->vif;
 
 	WRITE_ONCE(q->rx_stalled, false);
 	q->rx_progress = jiffies;
 	atomic_dec(&vif->stalled_queues);
-	if (!nb_vif_is_disabled(vif))
+	if (!xnb_vif_is_disabled(vif))
 		netif_carrier_on(vif->dev);
 	netdev_info(vif->dev, "queue %u: guest posts RX buffers again, carrier on\n",
 		    q->id);
@@ -312,14 +312,14 @@ static void nb_rx_unstall(struct nb_queue *q)
  * buffers): a frame that waited drain_timeout for a buffer is dropped
  * rather than kept for as long as the guest pleases.
  */
-static void nb_rx_expire(struct nb_queue *q)
+static void xnb_rx_expire(struct xnb_queue *q)
 {
-	struct nb_vif *vif = q->vif;
+	struct xnb_vif *vif = q->vif;
 	unsigned int n = 0;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&q->rx_queue)) &&
-	       time_after_eq(jiffies, NB_RX_CB(skb)->expires)) {
+	       time_after_eq(jiffies, XNB_RX_CB(skb)->expires)) {
 		skb = skb_dequeue(&q->rx_queue);
 		dev_kfree_skb_any(skb);
 		n++;
@@ -335,7 +335,7 @@ static void nb_rx_expire(struct nb_queue *q)
 }
 
 /* Frames whose copies have run: their memory may go now. */
-static void nb_rx_release(struct sk_buff_head *done)
+static void xnb_rx_release(struct sk_buff_head *done)
 {
 	struct sk_buff *skb;
 
@@ -343,9 +343,9 @@ static void nb_rx_release(struct sk_buff_head *done)
 		dev_consume_skb_any(skb);
 }
 
-static void nb_rx_action(struct nb_queue *q)
+static void xnb_rx_action(struct xnb_queue *q)
 {
-	struct nb_vif *vif = q->vif;
+	struct xnb_vif *vif = q->vif;
 	unsigned int nops = 0, frames = 0;
 	struct sk_buff_head done;
 	struct sk_buff *skb;
@@ -353,37 +353,37 @@ static void nb_rx_action(struct nb_queue *q)
 
 	__skb_queue_head_init(&done);
 
-	avail = nb_rx_avail(q);
+	avail = xnb_rx_avail(q);
 	if (avail < 0)
 		return;
 
 	if (q->rx_stalled) {
 		if (avail >= (vif->can_sg ? XENPV_NETIF_SLOTS_MIN : 1))
-			nb_rx_unstall(q);
+			xnb_rx_unstall(q);
 		else
 			return;
 	}
 
 	while ((skb = skb_peek(&q->rx_queue))) {
-		unsigned int need = nb_rx_slots(skb);
+		unsigned int need = xnb_rx_slots(skb);
 
 		if (avail < (int)need) {
 			/* ask for an event when the guest posts more */
 			q->rx.sring->req_event = q->rx.req_cons + avail + 1;
 			/* event index visible before the producer re-read */
 			virt_mb();
-			avail = nb_rx_avail(q);
+			avail = xnb_rx_avail(q);
 			if (avail < (int)need)
 				break;
 		}
-		if (nops + NB_RX_FRAME_OPS > NB_RX_COPY_OPS || frames >= 64) {
-			nb_rx_flush(q, nops);
-			nb_rx_release(&done);
+		if (nops + XNB_RX_FRAME_OPS > XNB_RX_COPY_OPS || frames >= 64) {
+			xnb_rx_flush(q, nops);
+			xnb_rx_release(&done);
 			nops = 0;
 			frames = 0;
 		}
 		skb = skb_dequeue(&q->rx_queue);
-		nb_rx_frame(q, skb, &nops);
+		xnb_rx_frame(q, skb, &nops);
 		avail -= need;
 		frames++;
 		q->st.tx_packets++;
@@ -393,30 +393,30 @@ static void nb_rx_action(struct nb_queue *q)
 		__skb_queue_tail(&done, skb);
 	}
 	if (frames)
-		nb_rx_flush(q, nops);
-	nb_rx_release(&done);
+		xnb_rx_flush(q, nops);
+	xnb_rx_release(&done);
 
-	if (skb_queue_len(&q->rx_queue) < NB_RX_QLEN / 2)
+	if (skb_queue_len(&q->rx_queue) < XNB_RX_QLEN / 2)
 		netif_tx_wake_queue(netdev_get_tx_queue(vif->dev, q->id));
 
 	if (vif->drain_timeout)
-		nb_rx_expire(q);
+		xnb_rx_expire(q);
 	if (skb_queue_empty(&q->rx_queue))
 		q->rx_progress = jiffies;
 	else if (vif->stall_timeout &&
 		 time_after(jiffies, q->rx_progress + vif->stall_timeout))
-		nb_rx_stall(q);
+		xnb_rx_stall(q);
 }
 
-static bool nb_rx_ready(struct nb_queue *q)
+static bool xnb_rx_ready(struct xnb_queue *q)
 {
 	return READ_ONCE(q->rx_event) || kthread_should_stop();
 }
 
-int nb_rx_thread(void *data)
+int xnb_rx_thread(void *data)
 {
-	struct nb_queue *q = data;
-	struct nb_vif *vif = q->vif;
+	struct xnb_queue *q = data;
+	struct xnb_vif *vif = q->vif;
 
 	while (!kthread_should_stop()) {
 		long timeout = MAX_SCHEDULE_TIMEOUT;
@@ -424,13 +424,13 @@ int nb_rx_thread(void *data)
 		if (!skb_queue_empty(&q->rx_queue) || q->rx_stalled)
 			timeout = vif->rx_notify ? HZ / 4 :
 				msecs_to_jiffies(30);
-		wait_event_interruptible_timeout(q->rx_wq, nb_rx_ready(q),
+		wait_event_interruptible_timeout(q->rx_wq, xnb_rx_ready(q),
 						 timeout);
 		if (kthread_should_stop())
 			break;
 		WRITE_ONCE(q->rx_event, false);
 
-		if (nb_vif_is_disabled(vif)) {
+		if (xnb_vif_is_disabled(vif)) {
 			unsigned int n = skb_queue_len(&q->rx_queue);
 
 			q->st.tx_dropped += n;
@@ -440,7 +440,7 @@ int nb_rx_thread(void *data)
 								q->id));
 			continue;
 		}
-		nb_rx_action(q);
+		xnb_rx_action(q);
 		cond_resched();
 	}
 	return 0;

@@ -21,7 +21,7 @@
 /* ---- responses ---- */
 
 /* Caller holds q->tx_rsp_lock. */
-void nb_tx_put_rsp(struct nb_queue *q, u16 id, s8 status)
+void xnb_tx_put_rsp(struct xnb_queue *q, u16 id, s8 status)
 {
 	struct xen_netif_tx_response *rsp;
 
@@ -33,7 +33,7 @@ void nb_tx_put_rsp(struct nb_queue *q, u16 id, s8 status)
 }
 
 /* Caller holds q->tx_rsp_lock. */
-void nb_tx_push(struct nb_queue *q)
+void xnb_tx_push(struct xnb_queue *q)
 {
 	int notify;
 
@@ -47,9 +47,9 @@ void nb_tx_push(struct nb_queue *q)
 
 /* ---- credit ---- */
 
-void nb_credit_timer_fn(struct timer_list *t)
+void xnb_credit_timer_fn(struct timer_list *t)
 {
-	struct nb_queue *q = from_timer(q, t, credit_timer);
+	struct xnb_queue *q = from_timer(q, t, credit_timer);
 
 	napi_schedule(&q->napi);
 }
@@ -64,13 +64,13 @@ void nb_credit_timer_fn(struct timer_list *t)
  * fixed grid, so a frame served late, a jiffy rounding or a timer that
  * fires late costs nothing of the average either.
  */
-#define NB_CREDIT_BURST_MAX	(128 * 1024)
+#define XNB_CREDIT_BURST_MAX	(128 * 1024)
 
-static void nb_credit_refill(struct nb_queue *q, unsigned long now,
-			     unsigned long win, unsigned int bytes)
+static void xnb_credit_refill(struct xnb_queue *q, unsigned long now,
+			      unsigned long win, unsigned int bytes)
 {
 	unsigned long periods = 1 + (now - q->credit_until) / win;
-	u64 head = min_t(u64, bytes, NB_CREDIT_BURST_MAX);
+	u64 head = min_t(u64, bytes, XNB_CREDIT_BURST_MAX);
 	u64 cap, add;
 
 	/* never an overflow, whatever the rate node said */
@@ -89,7 +89,7 @@ static void nb_credit_refill(struct nb_queue *q, unsigned long now,
 	q->credit_until += periods * win;
 }
 
-bool nb_credit_take(struct nb_queue *q, unsigned int bytes)
+bool xnb_credit_take(struct xnb_queue *q, unsigned int bytes)
 {
 	unsigned long now = jiffies, win;
 
@@ -97,7 +97,7 @@ bool nb_credit_take(struct nb_queue *q, unsigned int bytes)
 		return true;
 	win = max_t(unsigned long, 1, usecs_to_jiffies(q->credit_usec));
 	if (time_after_eq(now, q->credit_until))
-		nb_credit_refill(q, now, win, bytes);
+		xnb_credit_refill(q, now, win, bytes);
 	if (bytes <= q->credit_left) {
 		q->credit_left -= bytes;
 		return true;
@@ -109,13 +109,13 @@ bool nb_credit_take(struct nb_queue *q, unsigned int bytes)
 
 /* ---- building frames ---- */
 
-union nb_txslot {
+union xnb_txslot {
 	struct xen_netif_tx_request req;
 	struct xen_netif_extra_info extra;
 };
 
 /* The data slots of one frame, copied out of the ring. */
-struct nb_txslots {
+struct xnb_txslots {
 	struct xenpv_tx_slot s[XENPV_NETIF_SLOTS_MIN + 2];
 	unsigned int n;
 	u32 flen;		/* bytes the first slot carries */
@@ -123,8 +123,8 @@ struct nb_txslots {
 };
 
 /* Add grant-copy operations from guest (@gref, @goff) to local @dst. */
-static void nb_tx_copy_in(struct nb_queue *q, unsigned int *nops,
-			  grant_ref_t gref, unsigned int goff,
+static void xnb_tx_copy_in(struct xnb_queue *q, unsigned int *nops,
+			   grant_ref_t gref, unsigned int goff,
 			  void *dst, unsigned int len)
 {
 	q->st.tx_copy_bytes += len;
@@ -149,45 +149,45 @@ static void nb_tx_copy_in(struct nb_queue *q, unsigned int *nops,
 	}
 }
 
-static void nb_tx_error(struct nb_queue *q, const u16 *ids, unsigned int n,
-			unsigned int nextra)
+static void xnb_tx_error(struct xnb_queue *q, const u16 *ids, unsigned int n,
+			 unsigned int nextra)
 {
 	unsigned int i;
 
 	spin_lock(&q->tx_rsp_lock);
 	for (i = 0; i < n; i++)
-		nb_tx_put_rsp(q, ids[i], XEN_NETIF_RSP_ERROR);
+		xnb_tx_put_rsp(q, ids[i], XEN_NETIF_RSP_ERROR);
 	for (i = 0; i < nextra; i++)
-		nb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
-	nb_tx_push(q);
+		xnb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
+	xnb_tx_push(q);
 	spin_unlock(&q->tx_rsp_lock);
 	q->st.tx_frame_rejected++;
 	q->st.rx_dropped++;
 }
 
-enum nb_build {
-	NB_BUILT,	/* frame queued in the batch (or, reading: slots read) */
-	NB_DROPPED,	/* frame consumed and answered with errors */
-	NB_STOP,	/* nothing (more) to do now */
-	NB_FATAL,	/* ring untrusted */
+enum xnb_build {
+	XNB_BUILT,	/* frame queued in the batch (or, reading: slots read) */
+	XNB_DROPPED,	/* frame consumed and answered with errors */
+	XNB_STOP,	/* nothing (more) to do now */
+	XNB_FATAL,	/* ring untrusted */
 };
 
-static enum nb_build nb_tx_fatal(struct nb_queue *q, const char *why)
+static enum xnb_build xnb_tx_fatal(struct xnb_queue *q, const char *why)
 {
-	nb_vif_untrusted(q->vif, q, why);
-	return NB_FATAL;
+	xnb_vif_untrusted(q->vif, q, why);
+	return XNB_FATAL;
 }
 
 /* The frame is consumed: answer each of its slots with an error. */
-static enum nb_build nb_tx_drop(struct nb_queue *q, struct nb_txframe *fr,
-				unsigned int nslots)
+static enum xnb_build xnb_tx_drop(struct xnb_queue *q, struct xnb_txframe *fr,
+				  unsigned int nslots)
 {
-	nb_tx_error(q, fr->ids, nslots, fr->nextra);
-	return NB_DROPPED;
+	xnb_tx_error(q, fr->ids, nslots, fr->nextra);
+	return XNB_DROPPED;
 }
 
-static void nb_tx_slot_from_req(struct xenpv_tx_slot *s,
-				const struct xen_netif_tx_request *req)
+static void xnb_tx_slot_from_req(struct xenpv_tx_slot *s,
+				 const struct xen_netif_tx_request *req)
 {
 	s->gref = req->gref;
 	s->offset = req->offset;
@@ -200,21 +200,21 @@ static void nb_tx_slot_from_req(struct xenpv_tx_slot *s,
  * The extra segments after the first slot (at *@idx): GSO and multicast
  * extras go into @fr, *@v is the worst verdict of them.
  */
-static enum nb_build nb_tx_read_extras(struct nb_queue *q,
-				       struct nb_txframe *fr, RING_IDX cons,
+static enum xnb_build xnb_tx_read_extras(struct xnb_queue *q,
+					 struct xnb_txframe *fr, RING_IDX cons,
 				       unsigned int avail, unsigned int *idx,
 				       enum xenpv_tx_verdict *v)
 {
-	union nb_txslot raw;
+	union xnb_txslot raw;
 	u32 seen = 0;
 
 	do {
 		enum xenpv_tx_verdict ev;
 
 		if (*idx >= avail)
-			return nb_tx_fatal(q, "extra info runs past the producer index");
+			return xnb_tx_fatal(q, "extra info runs past the producer index");
 		if (fr->nextra >= XENPV_EXTRA_CHAIN_MAX)
-			return nb_tx_fatal(q, "extra info chain too long");
+			return xnb_tx_fatal(q, "extra info chain too long");
 		RING_COPY_REQUEST(&q->tx, cons + *idx, &raw.req);
 		(*idx)++;
 		fr->nextra++;
@@ -224,89 +224,89 @@ static enum nb_build nb_tx_read_extras(struct nb_queue *q,
 					  raw.extra.u.gso.features,
 					  &seen, &fr->gso);
 		if (ev == XENPV_TX_FATAL)
-			return nb_tx_fatal(q, "unknown extra info type");
+			return xnb_tx_fatal(q, "unknown extra info type");
 		*v = xenpv_tx_worst(*v, ev);
 	} while (xenpv_tx_extra_more(raw.extra.flags));
-	return NB_BUILT;
+	return XNB_BUILT;
 }
 
 /* The follow-up data slots, for as long as the previous one has more. */
-static enum nb_build nb_tx_read_data_slots(struct nb_queue *q,
-					   struct nb_txslots *ts,
+static enum xnb_build xnb_tx_read_data_slots(struct xnb_queue *q,
+					     struct xnb_txslots *ts,
 					   RING_IDX cons, unsigned int avail,
 					   unsigned int *idx)
 {
-	union nb_txslot raw;
+	union xnb_txslot raw;
 
 	while (ts->s[ts->n - 1].flags & XEN_NETTXF_more_data) {
-		if (ts->n >= nb_tx_limits.fatal_slots)
-			return nb_tx_fatal(q, "frame uses more slots than any frontend may");
+		if (ts->n >= xnb_tx_limits.fatal_slots)
+			return xnb_tx_fatal(q, "frame uses more slots than any frontend may");
 		if (*idx >= avail)
-			return nb_tx_fatal(q, "frame runs past the producer index");
+			return xnb_tx_fatal(q, "frame runs past the producer index");
 		RING_COPY_REQUEST(&q->tx, cons + *idx, &raw.req);
 		(*idx)++;
-		nb_tx_slot_from_req(&ts->s[ts->n++], &raw.req);
+		xnb_tx_slot_from_req(&ts->s[ts->n++], &raw.req);
 	}
-	return NB_BUILT;
+	return XNB_BUILT;
 }
 
 /*
  * Read the next frame off the ring into @fr and @ts and consume it, if
  * there is one, the batch has room for its operations and the credit
- * covers it.  NB_BUILT: read, *@v is the verdict of its extras.
+ * covers it.  XNB_BUILT: read, *@v is the verdict of its extras.
  */
-static enum nb_build nb_tx_read_frame(struct nb_queue *q,
-				      struct nb_txframe *fr,
-				      struct nb_txslots *ts, unsigned int nops,
+static enum xnb_build xnb_tx_read_frame(struct xnb_queue *q,
+					struct xnb_txframe *fr,
+				      struct xnb_txslots *ts, unsigned int nops,
 				      enum xenpv_tx_verdict *v)
 {
 	RING_IDX cons = q->tx.req_cons, prod;
 	unsigned int avail, idx = 1;
-	union nb_txslot raw;
-	enum nb_build r;
+	union xnb_txslot raw;
+	enum xnb_build r;
 
 	prod = READ_ONCE(q->tx.sring->req_prod);
 	/* read the requests only after their producer index */
 	virt_rmb();
-	if (!xenpv_ring_prod_ok(prod, cons, NB_TX_RING_SIZE))
-		return nb_tx_fatal(q, "TX request producer ran ahead of the ring");
+	if (!xenpv_ring_prod_ok(prod, cons, XNB_TX_RING_SIZE))
+		return xnb_tx_fatal(q, "TX request producer ran ahead of the ring");
 	avail = xenpv_tx_avail(prod, cons);
 	if (!avail)
-		return NB_STOP;
-	if (nops + NB_TX_FRAME_OPS > NB_TX_COPY_OPS)
-		return NB_STOP;
+		return XNB_STOP;
+	if (nops + XNB_TX_FRAME_OPS > XNB_TX_COPY_OPS)
+		return XNB_STOP;
 
 	RING_COPY_REQUEST(&q->tx, cons, &raw.req);
-	if (!nb_credit_take(q, raw.req.size))
-		return NB_STOP;
+	if (!xnb_credit_take(q, raw.req.size))
+		return XNB_STOP;
 
 	memset(fr, 0, sizeof(*fr));
-	nb_tx_slot_from_req(&ts->s[0], &raw.req);
+	xnb_tx_slot_from_req(&ts->s[0], &raw.req);
 	ts->n = 1;
 	fr->flags = raw.req.flags;
 	*v = XENPV_TX_OK;
 
 	if (ts->s[0].flags & XEN_NETTXF_extra_info) {
-		r = nb_tx_read_extras(q, fr, cons, avail, &idx, v);
-		if (r != NB_BUILT)
+		r = xnb_tx_read_extras(q, fr, cons, avail, &idx, v);
+		if (r != XNB_BUILT)
 			return r;
 	}
-	r = nb_tx_read_data_slots(q, ts, cons, avail, &idx);
-	if (r != NB_BUILT)
+	r = xnb_tx_read_data_slots(q, ts, cons, avail, &idx);
+	if (r != XNB_BUILT)
 		return r;
 	q->tx.req_cons = cons + idx;
-	return NB_BUILT;
+	return XNB_BUILT;
 }
 
 /* The slot chain and GSO request of a frame read, on top of @v. */
-static enum xenpv_tx_verdict nb_tx_check_frame(struct nb_txframe *fr,
-					       struct nb_txslots *ts,
+static enum xenpv_tx_verdict xnb_tx_check_frame(struct xnb_txframe *fr,
+						struct xnb_txslots *ts,
 					       enum xenpv_tx_verdict v)
 {
 	unsigned int i;
 
 	v = xenpv_tx_worst(v, xenpv_tx_frame_check(ts->s, ts->n,
-						   &nb_tx_limits, &ts->flen));
+						   &xnb_tx_limits, &ts->flen));
 	if (v == XENPV_TX_OK)
 		v = xenpv_tx_gso_frame_check(&fr->gso, ts->s[0].size);
 	for (i = 0; i < ts->n; i++)
@@ -315,10 +315,10 @@ static enum xenpv_tx_verdict nb_tx_check_frame(struct nb_txframe *fr,
 }
 
 /* An skb holding the frame's first bytes; false: no memory. */
-static bool nb_tx_alloc_head(struct nb_queue *q, struct nb_txframe *fr,
-			     struct nb_txslots *ts)
+static bool xnb_tx_alloc_head(struct xnb_queue *q, struct xnb_txframe *fr,
+			      struct xnb_txslots *ts)
 {
-	ts->hlen = min_t(unsigned int, ts->s[0].size, NB_TX_HEAD);
+	ts->hlen = min_t(unsigned int, ts->s[0].size, XNB_TX_HEAD);
 	fr->skb = napi_alloc_skb(&q->napi, ts->hlen);
 	if (!fr->skb)
 		return false;
@@ -327,7 +327,7 @@ static bool nb_tx_alloc_head(struct nb_queue *q, struct nb_txframe *fr,
 }
 
 /* How many slots carry bytes past the head? */
-static unsigned int nb_tx_frag_slots(const struct nb_txslots *ts)
+static unsigned int xnb_tx_frag_slots(const struct xnb_txslots *ts)
 {
 	unsigned int i, pos = 0, nfrag = 0;
 
@@ -346,26 +346,26 @@ static unsigned int nb_tx_frag_slots(const struct nb_txslots *ts)
  * the pool, the vif's limit and the batch have room for its frags.
  * Returns its zerocopy state, or NULL to copy it.
  */
-static struct nb_zc *nb_tx_choose_map(struct nb_queue *q,
-				      const struct nb_txslots *ts,
+static struct xnb_zc *xnb_tx_choose_map(struct xnb_queue *q,
+					const struct xnb_txslots *ts,
 				      unsigned int nmaps)
 {
-	unsigned int nfrag = nb_tx_frag_slots(ts);
-	struct nb_zc *zc = NULL;
+	unsigned int nfrag = xnb_tx_frag_slots(ts);
+	struct xnb_zc *zc = NULL;
 
-	if (!q->pool || !nfrag || ts->s[0].size - ts->hlen < nb_tx_map_min)
+	if (!q->pool || !nfrag || ts->s[0].size - ts->hlen < xnb_tx_map_min)
 		return NULL;
 	if (nfrag > MAX_SKB_FRAGS)
 		q->st.tx_frag_overflow++;
-	else if (nmaps + nfrag <= NB_TX_MAPS)
-		zc = nb_zc_alloc(q->pool, nfrag);
+	else if (nmaps + nfrag <= XNB_TX_MAPS)
+		zc = xnb_zc_alloc(q->pool, nfrag);
 	if (!zc)
 		q->st.tx_map_fallback++;
 	return zc;
 }
 
 /* Fresh pages for the @left bytes past the head of a copied frame. */
-static bool nb_tx_alloc_frags(struct sk_buff *skb, unsigned int left)
+static bool xnb_tx_alloc_frags(struct sk_buff *skb, unsigned int left)
 {
 	unsigned int i;
 
@@ -382,11 +382,11 @@ static bool nb_tx_alloc_frags(struct sk_buff *skb, unsigned int left)
 }
 
 /* Map @len bytes of slot @s at @off into a pool page, as the next frag. */
-static void nb_tx_emit_map(struct nb_queue *q, struct nb_txframe *fr,
-			   const struct xenpv_tx_slot *s, unsigned int off,
+static void xnb_tx_emit_map(struct xnb_queue *q, struct xnb_txframe *fr,
+			    const struct xenpv_tx_slot *s, unsigned int off,
 			   unsigned int len, unsigned int *nmaps)
 {
-	u16 k = nb_zc_add_slot(fr->zc, s->id);
+	u16 k = xnb_zc_add_slot(fr->zc, s->id);
 	struct page *page = fr->zc->pool->slot[k].page;
 	unsigned int m = (*nmaps)++;
 
@@ -404,8 +404,8 @@ static void nb_tx_emit_map(struct nb_queue *q, struct nb_txframe *fr,
 }
 
 /* Copy @len bytes of slot @s at @off to frame offset @fo past the head. */
-static void nb_tx_emit_copy(struct nb_queue *q, struct sk_buff *skb,
-			    const struct xenpv_tx_slot *s, unsigned int off,
+static void xnb_tx_emit_copy(struct xnb_queue *q, struct sk_buff *skb,
+			     const struct xenpv_tx_slot *s, unsigned int off,
 			    unsigned int len, unsigned int fo,
 			    unsigned int *nops)
 {
@@ -414,8 +414,8 @@ static void nb_tx_emit_copy(struct nb_queue *q, struct sk_buff *skb,
 		unsigned int c = min_t(unsigned int, len,
 				       PAGE_SIZE - fo % PAGE_SIZE);
 
-		nb_tx_copy_in(q, nops, s->gref, off,
-			      page_address(skb_frag_page(f)) + fo % PAGE_SIZE,
+		xnb_tx_copy_in(q, nops, s->gref, off,
+			       page_address(skb_frag_page(f)) + fo % PAGE_SIZE,
 			      c);
 		off += c;
 		len -= c;
@@ -428,8 +428,8 @@ static void nb_tx_emit_copy(struct nb_queue *q, struct sk_buff *skb,
  * or mapped.  A mapped slot is answered when the stack releases its page,
  * every other slot once the batch's operations are done (fr->ids).
  */
-static void nb_tx_emit_ops(struct nb_queue *q, struct nb_txframe *fr,
-			   const struct nb_txslots *ts, unsigned int *nops,
+static void xnb_tx_emit_ops(struct xnb_queue *q, struct xnb_txframe *fr,
+			    const struct xnb_txslots *ts, unsigned int *nops,
 			   unsigned int *nmaps)
 {
 	unsigned int i, pos = 0;
@@ -445,18 +445,18 @@ static void nb_tx_emit_ops(struct nb_queue *q, struct nb_txframe *fr,
 		if (pos < ts->hlen) {
 			unsigned int c = min(len, ts->hlen - pos);
 
-			nb_tx_copy_in(q, nops, s->gref, off,
-				      fr->skb->data + pos, c);
+			xnb_tx_copy_in(q, nops, s->gref, off,
+				       fr->skb->data + pos, c);
 			off += c;
 			len -= c;
 			pos += c;
 		}
 		if (len && fr->zc) {
-			nb_tx_emit_map(q, fr, s, off, len, nmaps);
+			xnb_tx_emit_map(q, fr, s, off, len, nmaps);
 		} else {
 			if (len)
-				nb_tx_emit_copy(q, fr->skb, s, off, len,
-						pos - ts->hlen, nops);
+				xnb_tx_emit_copy(q, fr->skb, s, off, len,
+						 pos - ts->hlen, nops);
 			fr->ids[fr->nids++] = s->id;
 		}
 		pos += len;
@@ -469,40 +469,40 @@ static void nb_tx_emit_ops(struct nb_queue *q, struct nb_txframe *fr,
 }
 
 /* Read, check and prepare the next frame of the ring into @fr. */
-static enum nb_build nb_tx_build(struct nb_queue *q, struct nb_txframe *fr,
-				 unsigned int *nops, unsigned int *nmaps)
+static enum xnb_build xnb_tx_build(struct xnb_queue *q, struct xnb_txframe *fr,
+				   unsigned int *nops, unsigned int *nmaps)
 {
-	struct nb_txslots ts;
+	struct xnb_txslots ts;
 	enum xenpv_tx_verdict v;
-	enum nb_build r;
+	enum xnb_build r;
 
-	r = nb_tx_read_frame(q, fr, &ts, *nops, &v);
-	if (r != NB_BUILT)
+	r = xnb_tx_read_frame(q, fr, &ts, *nops, &v);
+	if (r != XNB_BUILT)
 		return r;
 
-	v = nb_tx_check_frame(fr, &ts, v);
+	v = xnb_tx_check_frame(fr, &ts, v);
 	if (v == XENPV_TX_FATAL)
-		return nb_tx_fatal(q, "malformed slot chain");
+		return xnb_tx_fatal(q, "malformed slot chain");
 	if (v != XENPV_TX_OK)
-		return nb_tx_drop(q, fr, ts.n);
+		return xnb_tx_drop(q, fr, ts.n);
 
-	if (!nb_tx_alloc_head(q, fr, &ts))
-		return nb_tx_drop(q, fr, ts.n);
+	if (!xnb_tx_alloc_head(q, fr, &ts))
+		return xnb_tx_drop(q, fr, ts.n);
 
-	fr->zc = nb_tx_choose_map(q, &ts, *nmaps);
-	if (!fr->zc && !nb_tx_alloc_frags(fr->skb, ts.s[0].size - ts.hlen)) {
+	fr->zc = xnb_tx_choose_map(q, &ts, *nmaps);
+	if (!fr->zc && !xnb_tx_alloc_frags(fr->skb, ts.s[0].size - ts.hlen)) {
 		kfree_skb(fr->skb);
 		fr->skb = NULL;
-		return nb_tx_drop(q, fr, ts.n);
+		return xnb_tx_drop(q, fr, ts.n);
 	}
 
-	nb_tx_emit_ops(q, fr, &ts, nops, nmaps);
-	return NB_BUILT;
+	xnb_tx_emit_ops(q, fr, &ts, nops, nmaps);
+	return XNB_BUILT;
 }
 
 /* Offloads the guest asked for; 0 or a negative error (drop). */
-static int nb_tx_offloads(struct nb_queue *q, struct sk_buff *skb,
-			  const struct nb_txframe *fr)
+static int xnb_tx_offloads(struct xnb_queue *q, struct sk_buff *skb,
+			   const struct xnb_txframe *fr)
 {
 	bool fixup = false;
 	int err;
@@ -555,7 +555,7 @@ static int nb_tx_offloads(struct nb_queue *q, struct sk_buff *skb,
 }
 
 /* Did the frame's grant operations all succeed?  Keeps its map handles. */
-static bool nb_tx_ops_ok(struct nb_queue *q, const struct nb_txframe *fr)
+static bool xnb_tx_ops_ok(struct xnb_queue *q, const struct xnb_txframe *fr)
 {
 	bool ok = true;
 	unsigned int i;
@@ -580,20 +580,20 @@ static bool nb_tx_ops_ok(struct nb_queue *q, const struct nb_txframe *fr)
  * operations are done (a bad grant reference: errors); the caller pushes
  * once for the whole batch.
  */
-static void nb_tx_answer(struct nb_queue *q, const struct nb_txframe *fr,
-			 bool ok)
+static void xnb_tx_answer(struct xnb_queue *q, const struct xnb_txframe *fr,
+			  bool ok)
 {
 	unsigned int i;
 
 	for (i = 0; i < fr->nids; i++)
-		nb_tx_put_rsp(q, fr->ids[i], ok ? XEN_NETIF_RSP_OKAY :
+		xnb_tx_put_rsp(q, fr->ids[i], ok ? XEN_NETIF_RSP_OKAY :
 			      XEN_NETIF_RSP_ERROR);
 	for (i = 0; i < fr->nextra; i++)
-		nb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
+		xnb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
 }
 
 /* Hand an answered frame to the stack, or drop it. */
-static void nb_tx_deliver(struct nb_queue *q, struct nb_txframe *fr, bool ok)
+static void xnb_tx_deliver(struct xnb_queue *q, struct xnb_txframe *fr, bool ok)
 {
 	struct sk_buff *skb = fr->skb;
 
@@ -609,7 +609,7 @@ static void nb_tx_deliver(struct nb_queue *q, struct nb_txframe *fr, bool ok)
 
 	skb->protocol = eth_type_trans(skb, q->vif->dev);
 	skb_reset_network_header(skb);
-	if (nb_tx_offloads(q, skb, fr)) {
+	if (xnb_tx_offloads(q, skb, fr)) {
 		q->st.tx_frame_rejected++;
 		q->st.rx_dropped++;
 		kfree_skb(skb);
@@ -634,37 +634,37 @@ static void nb_tx_deliver(struct nb_queue *q, struct nb_txframe *fr, bool ok)
  * one push of the response producer (at most one notification a batch),
  * else each frame is answered and pushed before it is delivered.
  */
-static void nb_tx_finish_batch(struct nb_queue *q, unsigned int nfr)
+static void xnb_tx_finish_batch(struct xnb_queue *q, unsigned int nfr)
 {
-	unsigned int i, k, step = READ_ONCE(nb_tx_batch_rsp) ? nfr : 1;
-	bool ok[NB_TX_BATCH];
+	unsigned int i, k, step = READ_ONCE(xnb_tx_batch_rsp) ? nfr : 1;
+	bool ok[XNB_TX_BATCH];
 
 	for (i = 0; i < nfr; i += step) {
 		spin_lock(&q->tx_rsp_lock);
 		for (k = i; k < i + step; k++) {
-			ok[k] = nb_tx_ops_ok(q, &q->tx_frames[k]);
-			nb_tx_answer(q, &q->tx_frames[k], ok[k]);
+			ok[k] = xnb_tx_ops_ok(q, &q->tx_frames[k]);
+			xnb_tx_answer(q, &q->tx_frames[k], ok[k]);
 		}
-		nb_tx_push(q);
+		xnb_tx_push(q);
 		spin_unlock(&q->tx_rsp_lock);
 		for (k = i; k < i + step; k++)
-			nb_tx_deliver(q, &q->tx_frames[k], ok[k]);
+			xnb_tx_deliver(q, &q->tx_frames[k], ok[k]);
 	}
 }
 
-static int nb_tx_action(struct nb_queue *q, int budget)
+static int xnb_tx_action(struct xnb_queue *q, int budget)
 {
 	int done = 0;
 
-	while (done < budget && !nb_vif_is_disabled(q->vif)) {
+	while (done < budget && !xnb_vif_is_disabled(q->vif)) {
 		unsigned int nfr = 0, nops = 0, nmaps = 0;
-		enum nb_build r = NB_STOP;
+		enum xnb_build r = XNB_STOP;
 
-		while (nfr < NB_TX_BATCH && done + nfr < budget) {
-			r = nb_tx_build(q, &q->tx_frames[nfr], &nops, &nmaps);
-			if (r == NB_BUILT)
+		while (nfr < XNB_TX_BATCH && done + nfr < budget) {
+			r = xnb_tx_build(q, &q->tx_frames[nfr], &nops, &nmaps);
+			if (r == XNB_BUILT)
 				nfr++;
-			else if (r == NB_DROPPED)
+			else if (r == XNB_DROPPED)
 				done++;
 			else
 				break;
@@ -686,26 +686,26 @@ static int nb_tx_action(struct nb_queue *q, int budget)
 				net_warn_ratelimited("%s: map hypercall failed\n",
 						     q->name);
 		}
-		nb_tx_finish_batch(q, nfr);
+		xnb_tx_finish_batch(q, nfr);
 		done += nfr;
 
-		if (r == NB_STOP && !nfr)
+		if (r == XNB_STOP && !nfr)
 			break;
-		if (r == NB_FATAL)
+		if (r == XNB_FATAL)
 			break;
 	}
 	return done;
 }
 
-int nb_tx_poll(struct napi_struct *napi, int budget)
+int xnb_tx_poll(struct napi_struct *napi, int budget)
 {
-	struct nb_queue *q = container_of(napi, struct nb_queue, napi);
+	struct xnb_queue *q = container_of(napi, struct xnb_queue, napi);
 	int done, more;
 
 	q->st.tx_polls++;
-	done = nb_tx_action(q, budget);
+	done = xnb_tx_action(q, budget);
 	if (done < budget && napi_complete_done(napi, done)) {
-		if (nb_vif_is_disabled(q->vif))
+		if (xnb_vif_is_disabled(q->vif))
 			return done;
 		/* a pending credit timer will reschedule us */
 		if (timer_pending(&q->credit_timer))

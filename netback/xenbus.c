@@ -14,9 +14,9 @@
 
 #include "common.h"
 
-struct nb_backend {
+struct xnb_backend {
 	struct xenbus_device *xdev;
-	struct nb_vif *vif;
+	struct xnb_vif *vif;
 	bool connected;			/* rings mapped */
 	bool want_connected;		/* Connected waits for hotplug */
 	bool hotplug_ok;
@@ -24,7 +24,7 @@ struct nb_backend {
 	bool hp_watch_on;
 };
 
-static void nb_be_state(struct nb_backend *be, enum xenbus_state st)
+static void xnb_be_state(struct xnb_backend *be, enum xenbus_state st)
 {
 	if (st == XenbusStateConnected && !be->hotplug_ok) {
 		/* published by the hotplug-status watch */
@@ -36,10 +36,10 @@ static void nb_be_state(struct nb_backend *be, enum xenbus_state st)
 		xenbus_switch_state(be->xdev, st);
 }
 
-static void nb_hotplug_changed(struct xenbus_watch *w, const char *path,
-			       const char *token)
+static void xnb_hotplug_changed(struct xenbus_watch *w, const char *path,
+				const char *token)
 {
-	struct nb_backend *be = container_of(w, struct nb_backend, hp_watch);
+	struct xnb_backend *be = container_of(w, struct xnb_backend, hp_watch);
 	char *val;
 
 	val = xenbus_read(XBT_NIL, be->xdev->nodename, "hotplug-status",
@@ -49,14 +49,14 @@ static void nb_hotplug_changed(struct xenbus_watch *w, const char *path,
 	if (!strcmp(val, "connected")) {
 		be->hotplug_ok = true;
 		if (be->want_connected && be->connected)
-			nb_be_state(be, XenbusStateConnected);
+			xnb_be_state(be, XenbusStateConnected);
 	}
 	kfree(val);
 }
 
 /* ---- rate limit: "BYTES,USECS" in the backend's "rate" node ---- */
 
-static void nb_read_rate(struct nb_backend *be)
+static void xnb_read_rate(struct xnb_backend *be)
 {
 	u64 bytes = ~0ULL;
 	u32 usec = 0;
@@ -75,22 +75,22 @@ static void nb_read_rate(struct nb_backend *be)
 	if (usec)
 		dev_info(&be->xdev->dev, "rate limit %llu bytes per %u us\n",
 			 bytes, usec);
-	nb_vif_set_rate(be->vif, bytes, usec);
+	xnb_vif_set_rate(be->vif, bytes, usec);
 }
 
-static void nb_rate_changed(struct xenbus_watch *w, const char *path,
-			    const char *token)
+static void xnb_rate_changed(struct xenbus_watch *w, const char *path,
+			     const char *token)
 {
-	struct nb_vif *vif = container_of(w, struct nb_vif, rate_watch);
-	struct nb_backend *be = dev_get_drvdata(&vif->xdev->dev);
+	struct xnb_vif *vif = container_of(w, struct xnb_vif, rate_watch);
+	struct xnb_backend *be = dev_get_drvdata(&vif->xdev->dev);
 
 	if (be && be->connected)
-		nb_read_rate(be);
+		xnb_read_rate(be);
 }
 
 /* ---- connect / disconnect ---- */
 
-static int nb_read_mac(struct nb_backend *be, u8 *mac)
+static int xnb_read_mac(struct xnb_backend *be, u8 *mac)
 {
 	char *val;
 	int err = 0;
@@ -104,10 +104,10 @@ static int nb_read_mac(struct nb_backend *be, u8 *mac)
 	return err;
 }
 
-static int nb_read_frontend(struct nb_backend *be)
+static int xnb_read_frontend(struct xnb_backend *be)
 {
 	const char *fe = be->xdev->otherend;
-	struct nb_vif *vif = be->vif;
+	struct xnb_vif *vif = be->vif;
 
 	/* we only do receive-copy; a flipping frontend is not supported */
 	if (!xenbus_read_unsigned(fe, "request-rx-copy", 0)) {
@@ -124,14 +124,14 @@ static int nb_read_frontend(struct nb_backend *be)
 					      0);
 	/* without notifications we poll and never call the guest stalled */
 	vif->stall_timeout = vif->rx_notify ?
-		msecs_to_jiffies(nb_rx_stall_msecs) : 0;
+		msecs_to_jiffies(xnb_rx_stall_msecs) : 0;
 	/* ...but frames still expire, or they would be held for ever */
 	vif->drain_timeout = vif->stall_timeout ? 0 :
-		msecs_to_jiffies(nb_rx_drain_msecs);
+		msecs_to_jiffies(xnb_rx_drain_msecs);
 	return 0;
 }
 
-static int nb_connect(struct nb_backend *be)
+static int xnb_connect(struct xnb_backend *be)
 {
 	struct xenbus_device *xdev = be->xdev;
 	unsigned int nr, i;
@@ -139,18 +139,18 @@ static int nb_connect(struct nb_backend *be)
 	int err;
 
 	nr = xenbus_read_unsigned(xdev->otherend, "multi-queue-num-queues", 1);
-	if (nr == 0 || nr > nb_max_queues) {
+	if (nr == 0 || nr > xnb_max_queues) {
 		xenbus_dev_fatal(xdev, -EINVAL,
 				 "frontend asks for %u queues, 1..%u allowed",
-				 nr, nb_max_queues);
+				 nr, xnb_max_queues);
 		return -EINVAL;
 	}
-	err = nb_read_mac(be, be->vif->fe_mac);
+	err = xnb_read_mac(be, be->vif->fe_mac);
 	if (err) {
 		xenbus_dev_fatal(xdev, err, "parsing %s/mac", xdev->nodename);
 		return err;
 	}
-	err = nb_read_frontend(be);
+	err = xnb_read_frontend(be);
 	if (err)
 		return err;
 
@@ -165,13 +165,13 @@ static int nb_connect(struct nb_backend *be)
 			goto out;
 		}
 	}
-	err = nb_vif_connect(be->vif, nr, (const char *const *)paths);
+	err = xnb_vif_connect(be->vif, nr, (const char *const *)paths);
 	if (!err) {
 		be->connected = true;
-		nb_read_rate(be);
+		xnb_read_rate(be);
 		if (!be->vif->rate_watch_on &&
 		    !xenbus_watch_pathfmt(xdev, &be->vif->rate_watch, NULL,
-					  nb_rate_changed, "%s/rate",
+					  xnb_rate_changed, "%s/rate",
 					  xdev->nodename))
 			be->vif->rate_watch_on = true;
 	}
@@ -182,21 +182,21 @@ out:
 	return err;
 }
 
-static void nb_disconnect(struct nb_backend *be)
+static void xnb_disconnect(struct xnb_backend *be)
 {
 	if (!be->connected)
 		return;
 	be->connected = false;
-	nb_vif_disconnect(be->vif);
+	xnb_vif_disconnect(be->vif);
 }
 
 /*
  * Closing then Closed, the way every frontend expects the backend to go
  * down; each step is skipped if we are already there.
  */
-static void nb_go_down(struct nb_backend *be, enum xenbus_state target)
+static void xnb_go_down(struct xnb_backend *be, enum xenbus_state target)
 {
-	nb_disconnect(be);
+	xnb_disconnect(be);
 	be->want_connected = false;
 	if (be->xdev->state != XenbusStateClosing &&
 	    be->xdev->state != XenbusStateClosed)
@@ -205,10 +205,10 @@ static void nb_go_down(struct nb_backend *be, enum xenbus_state target)
 		xenbus_switch_state(be->xdev, XenbusStateClosed);
 }
 
-static void nb_frontend_changed(struct xenbus_device *xdev,
-				enum xenbus_state fe)
+static void xnb_frontend_changed(struct xenbus_device *xdev,
+				 enum xenbus_state fe)
 {
-	struct nb_backend *be = dev_get_drvdata(&xdev->dev);
+	struct xnb_backend *be = dev_get_drvdata(&xdev->dev);
 
 	dev_dbg(&xdev->dev, "frontend %s, backend %s\n",
 		xenbus_strstate(fe), xenbus_strstate(xdev->state));
@@ -217,9 +217,9 @@ static void nb_frontend_changed(struct xenbus_device *xdev,
 	case XenbusStateInitialising:
 		/* a frontend (re)starting: be ready for it */
 		if (be->connected || xdev->state == XenbusStateConnected)
-			nb_go_down(be, XenbusStateClosed);
+			xnb_go_down(be, XenbusStateClosed);
 		if (xdev->state != XenbusStateInitWait)
-			nb_be_state(be, XenbusStateInitWait);
+			xnb_be_state(be, XenbusStateInitWait);
 		break;
 
 	case XenbusStateInitialised:
@@ -233,17 +233,17 @@ static void nb_frontend_changed(struct xenbus_device *xdev,
 			break;
 		}
 		if (xdev->state == XenbusStateClosed)
-			nb_be_state(be, XenbusStateInitWait);
-		if (!nb_connect(be))
-			nb_be_state(be, XenbusStateConnected);
+			xnb_be_state(be, XenbusStateInitWait);
+		if (!xnb_connect(be))
+			xnb_be_state(be, XenbusStateConnected);
 		break;
 
 	case XenbusStateClosing:
-		nb_go_down(be, XenbusStateClosing);
+		xnb_go_down(be, XenbusStateClosing);
 		break;
 
 	case XenbusStateClosed:
-		nb_go_down(be, XenbusStateClosed);
+		xnb_go_down(be, XenbusStateClosed);
 		if (xenbus_dev_is_online(xdev))
 			break;
 		device_unregister(&xdev->dev);
@@ -251,7 +251,7 @@ static void nb_frontend_changed(struct xenbus_device *xdev,
 
 	case XenbusStateUnknown:
 		/* the frontend vanished */
-		nb_go_down(be, XenbusStateClosed);
+		xnb_go_down(be, XenbusStateClosed);
 		device_unregister(&xdev->dev);
 		break;
 
@@ -264,9 +264,9 @@ static void nb_frontend_changed(struct xenbus_device *xdev,
 
 /* ---- probe / remove ---- */
 
-static void nb_remove(struct xenbus_device *xdev)
+static void xnb_remove(struct xenbus_device *xdev)
 {
-	struct nb_backend *be = dev_get_drvdata(&xdev->dev);
+	struct xnb_backend *be = dev_get_drvdata(&xdev->dev);
 
 	if (!be)
 		return;
@@ -280,15 +280,15 @@ static void nb_remove(struct xenbus_device *xdev)
 			kfree(be->vif->rate_watch.node);
 		}
 		be->connected = false;
-		nb_vif_destroy(be->vif);
+		xnb_vif_destroy(be->vif);
 	}
 	xenbus_rm(XBT_NIL, xdev->nodename, "hotplug-status");
 	dev_set_drvdata(&xdev->dev, NULL);
 	kfree(be);
 }
 
-static int nb_feature_keys(struct xenbus_transaction xbt, void *arg,
-			   const char **what)
+static int xnb_feature_keys(struct xenbus_transaction xbt, void *arg,
+			    const char **what)
 {
 	static const char *const one[] = {
 		"feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
@@ -307,12 +307,12 @@ static int nb_feature_keys(struct xenbus_transaction xbt, void *arg,
 	return xenbus_printf(xbt, xdev->nodename, "feature-rx-flip", "%d", 0);
 }
 
-static int nb_write_features(struct xenbus_device *xdev)
+static int xnb_write_features(struct xenbus_device *xdev)
 {
 	const char *what;
 	int err;
 
-	err = xenpv_xs_transact(nb_feature_keys, xdev, &what);
+	err = xenpv_xs_transact(xnb_feature_keys, xdev, &what);
 	if (err) {
 		xenbus_dev_fatal(xdev, err, "%s", what);
 		return err;
@@ -320,18 +320,18 @@ static int nb_write_features(struct xenbus_device *xdev)
 
 	/* optional features, outside the transaction */
 	xenbus_printf(XBT_NIL, xdev->nodename, "feature-split-event-channels",
-		      "%u", nb_split_evtchn ? 1 : 0);
+		      "%u", xnb_split_evtchn ? 1 : 0);
 	xenbus_printf(XBT_NIL, xdev->nodename, "multi-queue-max-queues", "%u",
-		      nb_max_queues);
+		      xnb_max_queues);
 	return 0;
 }
 
-static int nb_probe(struct xenbus_device *xdev,
-		    const struct xenbus_device_id *id)
+static int xnb_probe(struct xenbus_device *xdev,
+		     const struct xenbus_device_id *id)
 {
-	struct nb_backend *be;
+	struct xnb_backend *be;
 	unsigned int handle;
-	struct nb_vif *vif;
+	struct xnb_vif *vif;
 	int err;
 
 	be = kzalloc(sizeof(*be), GFP_KERNEL);
@@ -342,7 +342,7 @@ static int nb_probe(struct xenbus_device *xdev,
 	be->xdev = xdev;
 	dev_set_drvdata(&xdev->dev, be);
 
-	err = nb_write_features(xdev);
+	err = xnb_write_features(xdev);
 	if (err)
 		goto fail;
 
@@ -354,7 +354,7 @@ static int nb_probe(struct xenbus_device *xdev,
 	}
 
 	/* the netdev must exist before the hotplug script runs */
-	vif = nb_vif_create(xdev, xdev->otherend_id, handle);
+	vif = xnb_vif_create(xdev, xdev->otherend_id, handle);
 	if (IS_ERR(vif)) {
 		err = PTR_ERR(vif);
 		xenbus_dev_fatal(xdev, err, "creating vif%u.%u",
@@ -364,7 +364,7 @@ static int nb_probe(struct xenbus_device *xdev,
 	be->vif = vif;
 
 	err = xenbus_watch_pathfmt(xdev, &be->hp_watch, NULL,
-				   nb_hotplug_changed, "%s/hotplug-status",
+				   xnb_hotplug_changed, "%s/hotplug-status",
 				   xdev->nodename);
 	if (err)
 		goto fail;
@@ -374,30 +374,30 @@ static int nb_probe(struct xenbus_device *xdev,
 	return 0;
 
 fail:
-	nb_remove(xdev);
+	xnb_remove(xdev);
 	return err;
 }
 
-static const struct xenbus_device_id nb_ids[] = {
+static const struct xenbus_device_id xnb_ids[] = {
 	{ "vif" },
 	{ "" }
 };
 
-static struct xenbus_driver nb_driver = {
+static struct xenbus_driver xnb_driver = {
 	.name = "xenpv_netback",
-	.ids = nb_ids,
-	.probe = nb_probe,
-	.remove = nb_remove,
-	.otherend_changed = nb_frontend_changed,
+	.ids = xnb_ids,
+	.probe = xnb_probe,
+	.remove = xnb_remove,
+	.otherend_changed = xnb_frontend_changed,
 	.allow_rebind = true,
 };
 
-int nb_xenbus_init(void)
+int xnb_xenbus_init(void)
 {
-	return xenbus_register_backend(&nb_driver);
+	return xenbus_register_backend(&xnb_driver);
 }
 
-void nb_xenbus_exit(void)
+void xnb_xenbus_exit(void)
 {
-	xenbus_unregister_driver(&nb_driver);
+	xenbus_unregister_driver(&xnb_driver);
 }

@@ -5,11 +5,13 @@
  *
  * Large TX frames are grant-mapped into pages of a per-queue pool and handed
  * to the stack as zerocopy frags.  Mapped pages are accounted per vif
- * (struct nb_acct) and never exceed its limit.  They come back through the
+ * (struct xnb_acct) and never exceed its limit.  They come back through the
  * skb's ubuf_info callback, are unmapped, and only then is the guest told
  * its slots are free.  A pool outlives its queue while the stack still holds
  * one of its pages.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/workqueue.h>
 #include <linux/delay.h>
@@ -18,19 +20,19 @@
 
 #include "common.h"
 
-#define NB_POOL_END	0xffff
+#define XNB_POOL_END	0xffff
 
-static LLIST_HEAD(nb_release_list);
-static LLIST_HEAD(nb_dead_pools);
-static void nb_release_work_fn(struct work_struct *work);
-static DECLARE_WORK(nb_release_work, nb_release_work_fn);
+static LLIST_HEAD(xnb_release_list);
+static LLIST_HEAD(xnb_dead_pools);
+static void xnb_release_work_fn(struct work_struct *work);
+static DECLARE_WORK(xnb_release_work, xnb_release_work_fn);
 
 /* ---- mapping pool ---- */
 
-struct nb_mpool *nb_mpool_create(struct nb_queue *q, struct nb_acct *acct,
-				 unsigned int size)
+struct xnb_mpool *xnb_mpool_create(struct xnb_queue *q, struct xnb_acct *acct,
+				   unsigned int size)
 {
-	struct nb_mpool *pool;
+	struct xnb_mpool *pool;
 	struct page **pages;
 	unsigned int i;
 
@@ -51,12 +53,12 @@ struct nb_mpool *nb_mpool_create(struct nb_queue *q, struct nb_acct *acct,
 	pool->nfree = size;
 	for (i = 0; i < size; i++) {
 		pool->slot[i].page = pages[i];
-		pool->slot[i].handle = NB_NO_HANDLE;
-		pool->slot[i].next_free = i + 1 < size ? i + 1 : NB_POOL_END;
+		pool->slot[i].handle = INVALID_GRANT_HANDLE;
+		pool->slot[i].next_free = i + 1 < size ? i + 1 : XNB_POOL_END;
 	}
 	pool->free_head = 0;
 	kfree(pages);
-	atomic_inc(&nb_pools_alive);
+	atomic_inc(&xnb_pools_alive);
 	return pool;
 
 fail:
@@ -65,7 +67,7 @@ fail:
 	return NULL;
 }
 
-static void nb_mpool_put(struct nb_mpool *pool)
+static void xnb_mpool_put(struct xnb_mpool *pool)
 {
 	struct page **pages;
 	unsigned int i;
@@ -75,7 +77,7 @@ static void nb_mpool_put(struct nb_mpool *pool)
 
 	pages = kcalloc(pool->size, sizeof(*pages), GFP_KERNEL);
 	if (pool->stuck) {
-		pr_err(NB_PFX "domain %u: %u page(s) could not be unmapped, keeping the pool\n",
+		pr_err("domain %u: %u page(s) could not be unmapped, keeping the pool\n",
 		       pool->domid, pool->stuck);
 	} else if (pages) {
 		for (i = 0; i < pool->size; i++)
@@ -83,25 +85,25 @@ static void nb_mpool_put(struct nb_mpool *pool)
 		gnttab_free_pages(pool->size, pages);
 		kfree(pages);
 	} else {
-		pr_warn(NB_PFX "leaking %u pool pages (no memory)\n",
+		pr_warn("leaking %u pool pages (no memory)\n",
 			pool->size);
 	}
 	if (refcount_dec_and_test(&pool->acct->ref))
 		kfree(pool->acct);
 	kfree(pool);
-	atomic_dec(&nb_pools_alive);
+	atomic_dec(&xnb_pools_alive);
 }
 
 /*
  * The queue goes away: pages still in flight are unmapped when the stack
  * lets go of them, but nobody is answered any more.
  */
-void nb_mpool_detach(struct nb_mpool *pool)
+void xnb_mpool_detach(struct xnb_mpool *pool)
 {
 	spin_lock_bh(&pool->lock);
 	pool->queue = NULL;
 	spin_unlock_bh(&pool->lock);
-	nb_mpool_put(pool);
+	xnb_mpool_put(pool);
 }
 
 /*
@@ -111,7 +113,7 @@ void nb_mpool_detach(struct nb_mpool *pool)
  * request it sent answered exactly once, in a prefix the next backend can
  * attach behind.  Returns how many frames are still out.
  */
-unsigned int nb_mpool_drain(struct nb_mpool *pool, unsigned long deadline)
+unsigned int xnb_mpool_drain(struct xnb_mpool *pool, unsigned long deadline)
 {
 	while (refcount_read(&pool->ref) > 1 && time_before(jiffies, deadline))
 		msleep(20);
@@ -119,9 +121,9 @@ unsigned int nb_mpool_drain(struct nb_mpool *pool, unsigned long deadline)
 }
 
 /* Reserve @n mapping slots within the vif's limit; false: copy instead. */
-static bool nb_mpool_reserve(struct nb_mpool *pool, unsigned int n)
+static bool xnb_mpool_reserve(struct xnb_mpool *pool, unsigned int n)
 {
-	struct nb_acct *acct = pool->acct;
+	struct xnb_acct *acct = pool->acct;
 	int cur = atomic_read(&acct->mapped);
 
 	do {
@@ -137,22 +139,22 @@ static bool nb_mpool_reserve(struct nb_mpool *pool, unsigned int n)
 	}
 	pool->nfree -= n;
 	spin_unlock(&pool->lock);
-	atomic_add(n, &nb_mapped_total);
+	atomic_add(n, &xnb_mapped_total);
 	return true;
 }
 
-/* Give back @n slots reserved by nb_mpool_reserve() and never taken. */
-static void nb_mpool_unreserve(struct nb_mpool *pool, unsigned int n)
+/* Give back @n slots reserved by xnb_mpool_reserve() and never taken. */
+static void xnb_mpool_unreserve(struct xnb_mpool *pool, unsigned int n)
 {
 	atomic_sub(n, &pool->acct->mapped);
-	atomic_sub(n, &nb_mapped_total);
+	atomic_sub(n, &xnb_mapped_total);
 	spin_lock(&pool->lock);
 	pool->nfree += n;
 	spin_unlock(&pool->lock);
 }
 
-/* Take one of the slots reserved by nb_mpool_reserve(). */
-static u16 nb_mpool_take(struct nb_mpool *pool)
+/* Take one of the slots reserved by xnb_mpool_reserve(). */
+static u16 xnb_mpool_take(struct xnb_mpool *pool)
 {
 	u16 k;
 
@@ -164,9 +166,9 @@ static u16 nb_mpool_take(struct nb_mpool *pool)
 }
 
 /* Caller holds pool->lock. */
-static void nb_mpool_give(struct nb_mpool *pool, u16 k)
+static void xnb_mpool_give(struct xnb_mpool *pool, u16 k)
 {
-	pool->slot[k].handle = NB_NO_HANDLE;
+	pool->slot[k].handle = INVALID_GRANT_HANDLE;
 	pool->slot[k].next_free = pool->free_head;
 	pool->free_head = k;
 	pool->nfree++;
@@ -175,19 +177,19 @@ static void nb_mpool_give(struct nb_mpool *pool, u16 k)
 /* ---- zerocopy completion ---- */
 
 /* Unmap the frame's pages, answer its slots, give the pages back. */
-static void nb_zc_release(struct nb_zc *zc)
+static void xnb_zc_release(struct xnb_zc *zc)
 {
 	struct gnttab_unmap_grant_ref uop[XENPV_NETIF_SLOTS_MIN + 1];
 	struct page *pages[XENPV_NETIF_SLOTS_MIN + 1];
-	struct nb_mpool *pool = zc->pool;
+	struct xnb_mpool *pool = zc->pool;
 	unsigned int i, n = 0, nunmap, released = 0;
 	bool stuck[XENPV_NETIF_SLOTS_MIN + 1] = { false };
-	struct nb_queue *q;
+	struct xnb_queue *q;
 
 	for (i = 0; i < zc->nr; i++) {
-		struct nb_mslot *s = &pool->slot[zc->idx[i]];
+		struct xnb_mslot *s = &pool->slot[zc->idx[i]];
 
-		if (s->handle == NB_NO_HANDLE)
+		if (s->handle == INVALID_GRANT_HANDLE)
 			continue;
 		gnttab_set_unmap_op(&uop[n], (unsigned long)
 				    pfn_to_kaddr(page_to_pfn(s->page)),
@@ -196,7 +198,7 @@ static void nb_zc_release(struct nb_zc *zc)
 		pages[n++] = s->page;
 	}
 	if (n && gnttab_unmap_refs(uop, NULL, pages, n)) {
-		pr_err_ratelimited(NB_PFX "unmap hypercall failed\n");
+		pr_err_ratelimited("unmap hypercall failed\n");
 		for (i = 0; i < n; i++)
 			uop[i].status = GNTST_general_error;
 	}
@@ -206,14 +208,14 @@ static void nb_zc_release(struct nb_zc *zc)
 	q = pool->queue;
 	n = 0;
 	for (i = 0; i < zc->nr; i++) {
-		struct nb_mslot *s = &pool->slot[zc->idx[i]];
+		struct xnb_mslot *s = &pool->slot[zc->idx[i]];
 
-		if (s->handle != NB_NO_HANDLE) {
+		if (s->handle != INVALID_GRANT_HANDLE) {
 			if (uop[n++].status != GNTST_okay) {
 				/* still mapped: never reuse the page */
 				stuck[i] = true;
 				pool->stuck++;
-				pr_err_ratelimited(NB_PFX "domain %u: unmapping a TX page failed, slot retired\n",
+				pr_err_ratelimited("domain %u: unmapping a TX page failed, slot retired\n",
 						   pool->domid);
 			}
 		}
@@ -221,10 +223,10 @@ static void nb_zc_release(struct nb_zc *zc)
 	if (q) {
 		spin_lock(&q->tx_rsp_lock);
 		for (i = 0; i < zc->nr; i++)
-			nb_tx_put_rsp(q, pool->slot[zc->idx[i]].req_id,
-				      zc->failed ? XEN_NETIF_RSP_ERROR :
+			xnb_tx_put_rsp(q, pool->slot[zc->idx[i]].req_id,
+				       zc->failed ? XEN_NETIF_RSP_ERROR :
 				      XEN_NETIF_RSP_OKAY);
-		nb_tx_push(q);
+		xnb_tx_push(q);
 		spin_unlock(&q->tx_rsp_lock);
 		if (!zc->failed) {
 			if (zc->copied)
@@ -240,30 +242,30 @@ static void nb_zc_release(struct nb_zc *zc)
 	for (i = 0; i < zc->nr; i++) {
 		if (stuck[i])
 			continue;
-		nb_mpool_give(pool, zc->idx[i]);
+		xnb_mpool_give(pool, zc->idx[i]);
 		released++;
 	}
 	spin_unlock_bh(&pool->lock);
 
 	atomic_sub(released, &pool->acct->mapped);
-	atomic_sub(released, &nb_mapped_total);
+	atomic_sub(released, &xnb_mapped_total);
 	kfree(zc);
 }
 
-static void nb_release_work_fn(struct work_struct *work)
+static void xnb_release_work_fn(struct work_struct *work)
 {
-	struct llist_node *list = llist_del_all(&nb_release_list);
-	struct llist_node *dead = llist_del_all(&nb_dead_pools);
-	struct nb_mpool *pool, *ptmp;
-	struct nb_zc *zc, *tmp;
+	struct llist_node *list = llist_del_all(&xnb_release_list);
+	struct llist_node *dead = llist_del_all(&xnb_dead_pools);
+	struct xnb_mpool *pool, *ptmp;
+	struct xnb_zc *zc, *tmp;
 
 	llist_for_each_entry_safe(zc, tmp, list, node) {
 		pool = zc->pool;
-		nb_zc_release(zc);
-		nb_mpool_put(pool);
+		xnb_zc_release(zc);
+		xnb_mpool_put(pool);
 	}
 	llist_for_each_entry_safe(pool, ptmp, dead, dead)
-		nb_mpool_put(pool);
+		xnb_mpool_put(pool);
 }
 
 /*
@@ -273,50 +275,50 @@ static void nb_release_work_fn(struct work_struct *work)
  * With hard interrupts off, or for the pool's last reference (freeing it
  * may sleep), the worker does it.
  */
-static void nb_zc_done(struct sk_buff *skb, struct ubuf_info *ubuf,
-		       bool success)
+static void xnb_zc_done(struct sk_buff *skb, struct ubuf_info *ubuf,
+			bool success)
 {
-	struct nb_zc *zc = container_of(ubuf, struct nb_zc, ubuf);
-	struct nb_mpool *pool = zc->pool;
+	struct xnb_zc *zc = container_of(ubuf, struct xnb_zc, ubuf);
+	struct xnb_mpool *pool = zc->pool;
 
 	if (!success)
 		zc->copied = true;
 	if (!refcount_dec_and_test(&ubuf->refcnt))
 		return;
 	if (in_hardirq() || irqs_disabled()) {
-		llist_add(&zc->node, &nb_release_list);
-		queue_work(system_highpri_wq, &nb_release_work);
+		llist_add(&zc->node, &xnb_release_list);
+		queue_work(system_highpri_wq, &xnb_release_work);
 		return;
 	}
-	nb_zc_release(zc);
+	xnb_zc_release(zc);
 	if (refcount_dec_not_one(&pool->ref))
 		return;
-	llist_add(&pool->dead, &nb_dead_pools);
-	queue_work(system_highpri_wq, &nb_release_work);
+	llist_add(&pool->dead, &xnb_dead_pools);
+	queue_work(system_highpri_wq, &xnb_release_work);
 }
 
-XENPV_UBUF_OPS(nb_zc_ops, nb_zc_done);
+XENPV_UBUF_OPS(xnb_zc_ops, xnb_zc_done);
 
 /*
  * Zerocopy state for a frame whose @nslots slots past the head are to be
  * mapped, with that many pool pages reserved for it.  NULL when the vif's
  * limit or the pool is exhausted (or no memory): the frame is copied.
  */
-struct nb_zc *nb_zc_alloc(struct nb_mpool *pool, unsigned int nslots)
+struct xnb_zc *xnb_zc_alloc(struct xnb_mpool *pool, unsigned int nslots)
 {
-	struct nb_zc *zc;
+	struct xnb_zc *zc;
 
-	if (!nb_mpool_reserve(pool, nslots))
+	if (!xnb_mpool_reserve(pool, nslots))
 		return NULL;
 	zc = kzalloc(sizeof(*zc), GFP_ATOMIC);
 	if (!zc) {
-		nb_mpool_unreserve(pool, nslots);
+		xnb_mpool_unreserve(pool, nslots);
 		return NULL;
 	}
 	zc->pool = pool;
 	refcount_inc(&pool->ref);
 	refcount_set(&zc->ubuf.refcnt, 1);
-	xenpv_ubuf_init(&zc->ubuf, &nb_zc_ops, nb_zc_done);
+	xenpv_ubuf_init(&zc->ubuf, &xnb_zc_ops, xnb_zc_done);
 	zc->ubuf.flags = SKBFL_ZEROCOPY_FRAG;
 	return zc;
 }
@@ -325,19 +327,19 @@ struct nb_zc *nb_zc_alloc(struct nb_mpool *pool, unsigned int nslots)
  * Take a reserved pool page for the slot answering @req_id; it is unmapped
  * and answered when the stack releases the frame.  Returns its pool index.
  */
-u16 nb_zc_add_slot(struct nb_zc *zc, u16 req_id)
+u16 xnb_zc_add_slot(struct xnb_zc *zc, u16 req_id)
 {
-	struct nb_mpool *pool = zc->pool;
-	u16 k = nb_mpool_take(pool);
+	struct xnb_mpool *pool = zc->pool;
+	u16 k = xnb_mpool_take(pool);
 
 	pool->slot[k].req_id = req_id;
-	pool->slot[k].handle = NB_NO_HANDLE;
+	pool->slot[k].handle = INVALID_GRANT_HANDLE;
 	zc->idx[zc->nr++] = k;
 	return k;
 }
 
 /* Wait until every zerocopy frame handed to the stack so far came back. */
-void nb_tx_release_flush(void)
+void xnb_tx_release_flush(void)
 {
-	flush_work(&nb_release_work);
+	flush_work(&xnb_release_work);
 }

@@ -23,7 +23,7 @@
  * handed over untouched.  Frames dom0 sends out of nlN come out of nlbrN
  * unchanged.
  */
-#define pr_fmt(fmt) "xenpv_netloop: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -41,14 +41,14 @@
 #include <xenpv/compat.h>
 #include <xenpv/netloop_layout.h>
 
-#define NL_DRV_NAME	"xenpv_netloop"
-#define NL_MAX_PAIRS	64
+#define XNL_DRV_NAME	"xenpv_netloop"
+#define XNL_MAX_PAIRS	64
 /* Frames up to this size are copied into one linear buffer. */
-#define NL_SMALL_FRAME	(ETH_FRAME_LEN + VLAN_HLEN)
+#define XNL_SMALL_FRAME	(ETH_FRAME_LEN + VLAN_HLEN)
 /* Keep at least the usual protocol headers in the linear area. */
-#define NL_MIN_HEAD	128
+#define XNL_MIN_HEAD	128
 /* Refuse to ask the page allocator for more than 32 KiB in one go. */
-#define NL_MAX_ORDER	3
+#define XNL_MAX_ORDER	3
 
 static unsigned int nloops = 1;
 module_param(nloops, uint, 0444);
@@ -61,88 +61,88 @@ MODULE_PARM_DESC(force_copy,
 		 "Copy every frame crossing from the bridged end to the local end, not only those holding foreign pages (testing aid, default off)");
 
 /* Counters of a pair; one instance per CPU. */
-enum nl_counter {
-	NL_COPIED_FRAMES,	/* bridged -> local, copied into dom0 pages */
-	NL_COPIED_BYTES,
-	NL_PASSED_FRAMES,	/* bridged -> local, handed over as they were */
-	NL_PASSED_BYTES,
-	NL_ALLOC_FAILURES,	/* copy needed but memory was short: dropped */
-	NL_TO_LOCAL_DROPS,	/* the local end did not take the frame */
-	NL_TO_BRIDGE_FRAMES,	/* local -> bridged */
-	NL_TO_BRIDGE_BYTES,
-	NL_TO_BRIDGE_DROPS,
-	NL_NR_COUNTERS
+enum xnl_counter {
+	XNL_COPIED_FRAMES,	/* bridged -> local, copied into dom0 pages */
+	XNL_COPIED_BYTES,
+	XNL_PASSED_FRAMES,	/* bridged -> local, handed over as they were */
+	XNL_PASSED_BYTES,
+	XNL_ALLOC_FAILURES,	/* copy needed but memory was short: dropped */
+	XNL_TO_LOCAL_DROPS,	/* the local end did not take the frame */
+	XNL_TO_BRIDGE_FRAMES,	/* local -> bridged */
+	XNL_TO_BRIDGE_BYTES,
+	XNL_TO_BRIDGE_DROPS,
+	XNL_NR_COUNTERS
 };
 
-static const char nl_counter_names[NL_NR_COUNTERS][ETH_GSTRING_LEN] = {
-	[NL_COPIED_FRAMES]	= "copied_frames",
-	[NL_COPIED_BYTES]	= "copied_bytes",
-	[NL_PASSED_FRAMES]	= "passed_frames",
-	[NL_PASSED_BYTES]	= "passed_bytes",
-	[NL_ALLOC_FAILURES]	= "alloc_failures",
-	[NL_TO_LOCAL_DROPS]	= "to_local_drops",
-	[NL_TO_BRIDGE_FRAMES]	= "to_bridge_frames",
-	[NL_TO_BRIDGE_BYTES]	= "to_bridge_bytes",
-	[NL_TO_BRIDGE_DROPS]	= "to_bridge_drops",
+static const char xnl_counter_names[XNL_NR_COUNTERS][ETH_GSTRING_LEN] = {
+	[XNL_COPIED_FRAMES]	= "copied_frames",
+	[XNL_COPIED_BYTES]	= "copied_bytes",
+	[XNL_PASSED_FRAMES]	= "passed_frames",
+	[XNL_PASSED_BYTES]	= "passed_bytes",
+	[XNL_ALLOC_FAILURES]	= "alloc_failures",
+	[XNL_TO_LOCAL_DROPS]	= "to_local_drops",
+	[XNL_TO_BRIDGE_FRAMES]	= "to_bridge_frames",
+	[XNL_TO_BRIDGE_BYTES]	= "to_bridge_bytes",
+	[XNL_TO_BRIDGE_DROPS]	= "to_bridge_drops",
 };
 
-struct nl_cpu_counters {
-	u64_stats_t val[NL_NR_COUNTERS];
+struct xnl_cpu_counters {
+	u64_stats_t val[XNL_NR_COUNTERS];
 	struct u64_stats_sync syncp;
 };
 
-struct nl_pair {
+struct xnl_pair {
 	struct net_device *bridged;
 	struct net_device *local;
-	struct nl_cpu_counters __percpu *counters;
+	struct xnl_cpu_counters __percpu *counters;
 	unsigned int index;
 };
 
 /* netdev_priv() of both ends. */
-struct nl_end {
+struct xnl_end {
 	struct net_device __rcu *peer;
-	struct nl_pair *pair;
+	struct xnl_pair *pair;
 	bool is_local;
 };
 
-static struct nl_pair *nl_pairs;
-static unsigned int nl_nr_pairs;
+static struct xnl_pair *xnl_pairs;
+static unsigned int xnl_nr_pairs;
 
-static void nl_count(struct nl_pair *pair, enum nl_counter frames,
-		     enum nl_counter bytes, unsigned int len)
+static void xnl_count(struct xnl_pair *pair, enum xnl_counter frames,
+		      enum xnl_counter bytes, unsigned int len)
 {
-	struct nl_cpu_counters *c = this_cpu_ptr(pair->counters);
+	struct xnl_cpu_counters *c = this_cpu_ptr(pair->counters);
 
 	u64_stats_update_begin(&c->syncp);
 	u64_stats_inc(&c->val[frames]);
-	if (bytes != NL_NR_COUNTERS)
+	if (bytes != XNL_NR_COUNTERS)
 		u64_stats_add(&c->val[bytes], len);
 	u64_stats_update_end(&c->syncp);
 }
 
-static void nl_count_one(struct nl_pair *pair, enum nl_counter what)
+static void xnl_count_one(struct xnl_pair *pair, enum xnl_counter what)
 {
-	nl_count(pair, what, NL_NR_COUNTERS, 0);
+	xnl_count(pair, what, XNL_NR_COUNTERS, 0);
 }
 
-/* Sum the per-CPU counters of @pair into @sum[NL_NR_COUNTERS]. */
-static void nl_read_counters(struct nl_pair *pair, u64 *sum)
+/* Sum the per-CPU counters of @pair into @sum[XNL_NR_COUNTERS]. */
+static void xnl_read_counters(struct xnl_pair *pair, u64 *sum)
 {
 	unsigned int cpu, i, start;
-	u64 snap[NL_NR_COUNTERS];
+	u64 snap[XNL_NR_COUNTERS];
 
-	memset(sum, 0, sizeof(u64) * NL_NR_COUNTERS);
+	memset(sum, 0, sizeof(u64) * XNL_NR_COUNTERS);
 	for_each_possible_cpu(cpu) {
-		const struct nl_cpu_counters *c =
+		const struct xnl_cpu_counters *c =
 			per_cpu_ptr(pair->counters, cpu);
 
 		do {
 			start = u64_stats_fetch_begin(&c->syncp);
-			for (i = 0; i < NL_NR_COUNTERS; i++)
+			for (i = 0; i < XNL_NR_COUNTERS; i++)
 				snap[i] = u64_stats_read(&c->val[i]);
 		} while (u64_stats_fetch_retry(&c->syncp, start));
 
-		for (i = 0; i < NL_NR_COUNTERS; i++)
+		for (i = 0; i < XNL_NR_COUNTERS; i++)
 			sum[i] += snap[i];
 	}
 }
@@ -153,34 +153,34 @@ static void nl_read_counters(struct nl_pair *pair, u64 *sum)
  * are never grant mappings, and the flag bit is shared with other users
  * there, so skip them.
  */
-static bool nl_page_is_foreign(struct page *page)
+static bool xnl_page_is_foreign(struct page *page)
 {
 	return !PageCompound(page) && xen_page_foreign(page);
 }
 
-static bool nl_one_skb_needs_copy(struct sk_buff *skb)
+static bool xnl_one_skb_needs_copy(struct sk_buff *skb)
 {
 	const struct skb_shared_info *shinfo = skb_shinfo(skb);
 	unsigned int i;
 
 	if (skb_zcopy(skb) || skb_has_shared_frag(skb))
 		return true;
-	if (skb->head_frag && nl_page_is_foreign(virt_to_head_page(skb->head)))
+	if (skb->head_frag && xnl_page_is_foreign(virt_to_head_page(skb->head)))
 		return true;
 	for (i = 0; i < shinfo->nr_frags; i++)
-		if (nl_page_is_foreign(skb_frag_page(&shinfo->frags[i])))
+		if (xnl_page_is_foreign(skb_frag_page(&shinfo->frags[i])))
 			return true;
 	return false;
 }
 
-static bool nl_needs_copy(struct sk_buff *skb)
+static bool xnl_needs_copy(struct sk_buff *skb)
 {
 	struct sk_buff *seg;
 
-	if (nl_one_skb_needs_copy(skb))
+	if (xnl_one_skb_needs_copy(skb))
 		return true;
 	skb_walk_frags(skb, seg)
-		if (nl_one_skb_needs_copy(seg))
+		if (xnl_one_skb_needs_copy(seg))
 			return true;
 	return false;
 }
@@ -192,14 +192,14 @@ static bool nl_needs_copy(struct sk_buff *skb)
  * offset copied over by skb_copy_header() stay valid.  Returns NULL when
  * memory is short; @skb is left untouched either way.
  */
-static struct sk_buff *nl_private_copy(struct sk_buff *skb)
+static struct sk_buff *xnl_private_copy(struct sk_buff *skb)
 {
 	static const struct xenpv_nl_limits limits = {
 		.page_shift	= PAGE_SHIFT,
 		.max_frags	= MAX_SKB_FRAGS,
-		.max_order	= NL_MAX_ORDER,
-		.small		= NL_SMALL_FRAME,
-		.min_head	= NL_MIN_HEAD,
+		.max_order	= XNL_MAX_ORDER,
+		.small		= XNL_SMALL_FRAME,
+		.min_head	= XNL_MIN_HEAD,
 	};
 	const gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
 	unsigned int headroom = skb_headroom(skb);
@@ -242,10 +242,10 @@ fail:
 	return NULL;
 }
 
-static netdev_tx_t nl_start_xmit(struct sk_buff *skb, struct net_device *dev)
+static netdev_tx_t xnl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	struct nl_end *end = netdev_priv(dev);
-	struct nl_pair *pair = end->pair;
+	struct xnl_end *end = netdev_priv(dev);
+	struct xnl_pair *pair = end->pair;
 	unsigned int len = skb->len;
 	struct net_device *peer;
 	bool copied = false;
@@ -254,25 +254,25 @@ static netdev_tx_t nl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	peer = rcu_dereference(end->peer);
 	if (unlikely(!peer)) {
 		kfree_skb(skb);
-		nl_count_one(pair, end->is_local ? NL_TO_BRIDGE_DROPS :
-						   NL_TO_LOCAL_DROPS);
+		xnl_count_one(pair, end->is_local ? XNL_TO_BRIDGE_DROPS :
+						   XNL_TO_LOCAL_DROPS);
 		goto out;
 	}
 
 	if (end->is_local) {
 		if (dev_forward_skb(peer, skb) == NET_RX_SUCCESS)
-			nl_count(pair, NL_TO_BRIDGE_FRAMES, NL_TO_BRIDGE_BYTES,
-				 len);
+			xnl_count(pair, XNL_TO_BRIDGE_FRAMES,
+				  XNL_TO_BRIDGE_BYTES, len);
 		else
-			nl_count_one(pair, NL_TO_BRIDGE_DROPS);
+			xnl_count_one(pair, XNL_TO_BRIDGE_DROPS);
 		goto out;
 	}
 
-	if (READ_ONCE(force_copy) || nl_needs_copy(skb)) {
-		struct sk_buff *copy = nl_private_copy(skb);
+	if (READ_ONCE(force_copy) || xnl_needs_copy(skb)) {
+		struct sk_buff *copy = xnl_private_copy(skb);
 
 		if (unlikely(!copy)) {
-			nl_count_one(pair, NL_ALLOC_FAILURES);
+			xnl_count_one(pair, XNL_ALLOC_FAILURES);
 			kfree_skb(skb);
 			goto out;
 		}
@@ -283,20 +283,20 @@ static netdev_tx_t nl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	if (copied)
-		nl_count(pair, NL_COPIED_FRAMES, NL_COPIED_BYTES, len);
+		xnl_count(pair, XNL_COPIED_FRAMES, XNL_COPIED_BYTES, len);
 	else
-		nl_count(pair, NL_PASSED_FRAMES, NL_PASSED_BYTES, len);
+		xnl_count(pair, XNL_PASSED_FRAMES, XNL_PASSED_BYTES, len);
 
 	if (dev_forward_skb(peer, skb) != NET_RX_SUCCESS)
-		nl_count_one(pair, NL_TO_LOCAL_DROPS);
+		xnl_count_one(pair, XNL_TO_LOCAL_DROPS);
 out:
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 }
 
-static int nl_open(struct net_device *dev)
+static int xnl_open(struct net_device *dev)
 {
-	struct nl_end *end = netdev_priv(dev);
+	struct xnl_end *end = netdev_priv(dev);
 	struct net_device *peer = rtnl_dereference(end->peer);
 
 	if (!peer)
@@ -308,9 +308,9 @@ static int nl_open(struct net_device *dev)
 	return 0;
 }
 
-static int nl_stop(struct net_device *dev)
+static int xnl_stop(struct net_device *dev)
 {
-	struct nl_end *end = netdev_priv(dev);
+	struct xnl_end *end = netdev_priv(dev);
 	struct net_device *peer = rtnl_dereference(end->peer);
 
 	netif_carrier_off(dev);
@@ -319,38 +319,38 @@ static int nl_stop(struct net_device *dev)
 	return 0;
 }
 
-static void nl_get_stats64(struct net_device *dev,
-			   struct rtnl_link_stats64 *st)
+static void xnl_get_stats64(struct net_device *dev,
+			    struct rtnl_link_stats64 *st)
 {
-	struct nl_end *end = netdev_priv(dev);
-	u64 sum[NL_NR_COUNTERS];
+	struct xnl_end *end = netdev_priv(dev);
+	u64 sum[XNL_NR_COUNTERS];
 	u64 inward_pkts, inward_bytes;
 
-	nl_read_counters(end->pair, sum);
-	inward_pkts = sum[NL_COPIED_FRAMES] + sum[NL_PASSED_FRAMES];
-	inward_bytes = sum[NL_COPIED_BYTES] + sum[NL_PASSED_BYTES];
+	xnl_read_counters(end->pair, sum);
+	inward_pkts = sum[XNL_COPIED_FRAMES] + sum[XNL_PASSED_FRAMES];
+	inward_bytes = sum[XNL_COPIED_BYTES] + sum[XNL_PASSED_BYTES];
 
 	if (end->is_local) {
 		st->rx_packets = inward_pkts;
 		st->rx_bytes = inward_bytes;
-		st->rx_dropped = sum[NL_TO_LOCAL_DROPS];
-		st->tx_packets = sum[NL_TO_BRIDGE_FRAMES];
-		st->tx_bytes = sum[NL_TO_BRIDGE_BYTES];
-		st->tx_dropped = sum[NL_TO_BRIDGE_DROPS];
+		st->rx_dropped = sum[XNL_TO_LOCAL_DROPS];
+		st->tx_packets = sum[XNL_TO_BRIDGE_FRAMES];
+		st->tx_bytes = sum[XNL_TO_BRIDGE_BYTES];
+		st->tx_dropped = sum[XNL_TO_BRIDGE_DROPS];
 	} else {
 		st->tx_packets = inward_pkts;
 		st->tx_bytes = inward_bytes;
-		st->tx_dropped = sum[NL_ALLOC_FAILURES] +
-				 sum[NL_TO_LOCAL_DROPS];
-		st->rx_packets = sum[NL_TO_BRIDGE_FRAMES];
-		st->rx_bytes = sum[NL_TO_BRIDGE_BYTES];
-		st->rx_dropped = sum[NL_TO_BRIDGE_DROPS];
+		st->tx_dropped = sum[XNL_ALLOC_FAILURES] +
+				 sum[XNL_TO_LOCAL_DROPS];
+		st->rx_packets = sum[XNL_TO_BRIDGE_FRAMES];
+		st->rx_bytes = sum[XNL_TO_BRIDGE_BYTES];
+		st->rx_dropped = sum[XNL_TO_BRIDGE_DROPS];
 	}
 }
 
-static int nl_get_iflink(const struct net_device *dev)
+static int xnl_get_iflink(const struct net_device *dev)
 {
-	struct nl_end *end = netdev_priv(dev);
+	struct xnl_end *end = netdev_priv(dev);
 	struct net_device *peer;
 	int ifindex = 0;
 
@@ -362,118 +362,118 @@ static int nl_get_iflink(const struct net_device *dev)
 	return ifindex;
 }
 
-static const struct net_device_ops nl_netdev_ops = {
-	.ndo_open		= nl_open,
-	.ndo_stop		= nl_stop,
-	.ndo_start_xmit		= nl_start_xmit,
-	.ndo_get_stats64	= nl_get_stats64,
+static const struct net_device_ops xnl_netdev_ops = {
+	.ndo_open		= xnl_open,
+	.ndo_stop		= xnl_stop,
+	.ndo_start_xmit		= xnl_start_xmit,
+	.ndo_get_stats64	= xnl_get_stats64,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
-	.ndo_get_iflink		= nl_get_iflink,
+	.ndo_get_iflink		= xnl_get_iflink,
 };
 
-static void nl_get_drvinfo(struct net_device *dev,
-			   struct ethtool_drvinfo *info)
+static void xnl_get_drvinfo(struct net_device *dev,
+			    struct ethtool_drvinfo *info)
 {
-	strscpy(info->driver, NL_DRV_NAME, sizeof(info->driver));
+	strscpy(info->driver, XNL_DRV_NAME, sizeof(info->driver));
 	strscpy(info->bus_info, "netloop", sizeof(info->bus_info));
 }
 
-static int nl_get_sset_count(struct net_device *dev, int sset)
+static int xnl_get_sset_count(struct net_device *dev, int sset)
 {
-	return sset == ETH_SS_STATS ? NL_NR_COUNTERS : -EOPNOTSUPP;
+	return sset == ETH_SS_STATS ? XNL_NR_COUNTERS : -EOPNOTSUPP;
 }
 
-static void nl_get_strings(struct net_device *dev, u32 sset, u8 *buf)
+static void xnl_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 {
 	if (sset == ETH_SS_STATS)
-		memcpy(buf, nl_counter_names, sizeof(nl_counter_names));
+		memcpy(buf, xnl_counter_names, sizeof(xnl_counter_names));
 }
 
-static void nl_get_ethtool_stats(struct net_device *dev,
-				 struct ethtool_stats *stats, u64 *data)
+static void xnl_get_ethtool_stats(struct net_device *dev,
+				  struct ethtool_stats *stats, u64 *data)
 {
-	struct nl_end *end = netdev_priv(dev);
+	struct xnl_end *end = netdev_priv(dev);
 
-	nl_read_counters(end->pair, data);
+	xnl_read_counters(end->pair, data);
 }
 
-static const struct ethtool_ops nl_ethtool_ops = {
-	.get_drvinfo		= nl_get_drvinfo,
+static const struct ethtool_ops xnl_ethtool_ops = {
+	.get_drvinfo		= xnl_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
-	.get_sset_count		= nl_get_sset_count,
-	.get_strings		= nl_get_strings,
-	.get_ethtool_stats	= nl_get_ethtool_stats,
+	.get_sset_count		= xnl_get_sset_count,
+	.get_strings		= xnl_get_strings,
+	.get_ethtool_stats	= xnl_get_ethtool_stats,
 };
 
 /* /sys/class/net/<dev>/netloop/<counter>: the same figures as ethtool -S. */
-struct nl_counter_attr {
+struct xnl_counter_attr {
 	struct device_attribute dattr;
-	enum nl_counter which;
+	enum xnl_counter which;
 };
 
-static ssize_t nl_counter_show(struct device *d, struct device_attribute *a,
-			       char *buf)
+static ssize_t xnl_counter_show(struct device *d, struct device_attribute *a,
+				char *buf)
 {
-	struct nl_counter_attr *ca = container_of(a, struct nl_counter_attr,
+	struct xnl_counter_attr *ca = container_of(a, struct xnl_counter_attr,
 						  dattr);
-	struct nl_end *end = netdev_priv(to_net_dev(d));
-	u64 sum[NL_NR_COUNTERS];
+	struct xnl_end *end = netdev_priv(to_net_dev(d));
+	u64 sum[XNL_NR_COUNTERS];
 
-	nl_read_counters(end->pair, sum);
+	xnl_read_counters(end->pair, sum);
 	return sysfs_emit(buf, "%llu\n", sum[ca->which]);
 }
 
-#define NL_COUNTER_ATTR(_name, _which)					\
-	static struct nl_counter_attr nl_attr_##_name = {		\
-		.dattr = __ATTR(_name, 0444, nl_counter_show, NULL),	\
+#define XNL_COUNTER_ATTR(_name, _which)					\
+	static struct xnl_counter_attr xnl_attr_##_name = {		\
+		.dattr = __ATTR(_name, 0444, xnl_counter_show, NULL),	\
 		.which = _which,					\
 	}
 
-NL_COUNTER_ATTR(copied_frames, NL_COPIED_FRAMES);
-NL_COUNTER_ATTR(copied_bytes, NL_COPIED_BYTES);
-NL_COUNTER_ATTR(passed_frames, NL_PASSED_FRAMES);
-NL_COUNTER_ATTR(passed_bytes, NL_PASSED_BYTES);
-NL_COUNTER_ATTR(alloc_failures, NL_ALLOC_FAILURES);
-NL_COUNTER_ATTR(to_local_drops, NL_TO_LOCAL_DROPS);
-NL_COUNTER_ATTR(to_bridge_frames, NL_TO_BRIDGE_FRAMES);
-NL_COUNTER_ATTR(to_bridge_bytes, NL_TO_BRIDGE_BYTES);
-NL_COUNTER_ATTR(to_bridge_drops, NL_TO_BRIDGE_DROPS);
+XNL_COUNTER_ATTR(copied_frames, XNL_COPIED_FRAMES);
+XNL_COUNTER_ATTR(copied_bytes, XNL_COPIED_BYTES);
+XNL_COUNTER_ATTR(passed_frames, XNL_PASSED_FRAMES);
+XNL_COUNTER_ATTR(passed_bytes, XNL_PASSED_BYTES);
+XNL_COUNTER_ATTR(alloc_failures, XNL_ALLOC_FAILURES);
+XNL_COUNTER_ATTR(to_local_drops, XNL_TO_LOCAL_DROPS);
+XNL_COUNTER_ATTR(to_bridge_frames, XNL_TO_BRIDGE_FRAMES);
+XNL_COUNTER_ATTR(to_bridge_bytes, XNL_TO_BRIDGE_BYTES);
+XNL_COUNTER_ATTR(to_bridge_drops, XNL_TO_BRIDGE_DROPS);
 
 static ssize_t role_show(struct device *d, struct device_attribute *a,
 			 char *buf)
 {
-	struct nl_end *end = netdev_priv(to_net_dev(d));
+	struct xnl_end *end = netdev_priv(to_net_dev(d));
 
 	return sysfs_emit(buf, "%s\n", end->is_local ? "local" : "bridged");
 }
 static DEVICE_ATTR_RO(role);
 
-static struct attribute *nl_sysfs_attrs[] = {
-	&nl_attr_copied_frames.dattr.attr,
-	&nl_attr_copied_bytes.dattr.attr,
-	&nl_attr_passed_frames.dattr.attr,
-	&nl_attr_passed_bytes.dattr.attr,
-	&nl_attr_alloc_failures.dattr.attr,
-	&nl_attr_to_local_drops.dattr.attr,
-	&nl_attr_to_bridge_frames.dattr.attr,
-	&nl_attr_to_bridge_bytes.dattr.attr,
-	&nl_attr_to_bridge_drops.dattr.attr,
+static struct attribute *xnl_sysfs_attrs[] = {
+	&xnl_attr_copied_frames.dattr.attr,
+	&xnl_attr_copied_bytes.dattr.attr,
+	&xnl_attr_passed_frames.dattr.attr,
+	&xnl_attr_passed_bytes.dattr.attr,
+	&xnl_attr_alloc_failures.dattr.attr,
+	&xnl_attr_to_local_drops.dattr.attr,
+	&xnl_attr_to_bridge_frames.dattr.attr,
+	&xnl_attr_to_bridge_bytes.dattr.attr,
+	&xnl_attr_to_bridge_drops.dattr.attr,
 	&dev_attr_role.attr,
 	NULL
 };
 
-static const struct attribute_group nl_sysfs_group = {
+static const struct attribute_group xnl_sysfs_group = {
 	.name	= "netloop",
-	.attrs	= nl_sysfs_attrs,
+	.attrs	= xnl_sysfs_attrs,
 };
 
-static void nl_setup(struct net_device *dev)
+static void xnl_setup(struct net_device *dev)
 {
 	ether_setup(dev);
 
-	dev->netdev_ops = &nl_netdev_ops;
-	dev->ethtool_ops = &nl_ethtool_ops;
+	dev->netdev_ops = &xnl_netdev_ops;
+	dev->ethtool_ops = &xnl_ethtool_ops;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 
@@ -488,18 +488,18 @@ static void nl_setup(struct net_device *dev)
 
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
-	dev->sysfs_groups[0] = &nl_sysfs_group;
+	dev->sysfs_groups[0] = &xnl_sysfs_group;
 }
 
-static struct net_device *nl_alloc_end(struct nl_pair *pair, bool is_local)
+static struct net_device *xnl_alloc_end(struct xnl_pair *pair, bool is_local)
 {
 	char name[IFNAMSIZ];
 	struct net_device *dev;
-	struct nl_end *end;
+	struct xnl_end *end;
 
 	snprintf(name, sizeof(name), is_local ? "nl%u" : "nlbr%u",
 		 pair->index);
-	dev = alloc_netdev(sizeof(*end), name, NET_NAME_PREDICTABLE, nl_setup);
+	dev = alloc_netdev(sizeof(*end), name, NET_NAME_PREDICTABLE, xnl_setup);
 	if (!dev)
 		return NULL;
 
@@ -524,24 +524,24 @@ static struct net_device *nl_alloc_end(struct nl_pair *pair, bool is_local)
 	return dev;
 }
 
-static int nl_pair_create(struct nl_pair *pair, unsigned int index)
+static int xnl_pair_create(struct xnl_pair *pair, unsigned int index)
 {
 	int err = -ENOMEM;
 
 	pair->index = index;
-	pair->counters = netdev_alloc_pcpu_stats(struct nl_cpu_counters);
+	pair->counters = netdev_alloc_pcpu_stats(struct xnl_cpu_counters);
 	if (!pair->counters)
 		return -ENOMEM;
 
-	pair->bridged = nl_alloc_end(pair, false);
-	pair->local = nl_alloc_end(pair, true);
+	pair->bridged = xnl_alloc_end(pair, false);
+	pair->local = xnl_alloc_end(pair, true);
 	if (!pair->bridged || !pair->local)
 		goto free;
 
 	/* Neither end is registered yet: nobody can look at peer. */
-	RCU_INIT_POINTER(((struct nl_end *)netdev_priv(pair->bridged))->peer,
+	RCU_INIT_POINTER(((struct xnl_end *)netdev_priv(pair->bridged))->peer,
 			 pair->local);
-	RCU_INIT_POINTER(((struct nl_end *)netdev_priv(pair->local))->peer,
+	RCU_INIT_POINTER(((struct xnl_end *)netdev_priv(pair->local))->peer,
 			 pair->bridged);
 
 	rtnl_lock();
@@ -552,7 +552,7 @@ static int nl_pair_create(struct nl_pair *pair, unsigned int index)
 			unregister_netdevice(pair->bridged);
 	}
 	if (!err) {
-		/* No carrier until both ends are up (see nl_open()). */
+		/* No carrier until both ends are up (see xnl_open()). */
 		netif_carrier_off(pair->bridged);
 		netif_carrier_off(pair->local);
 	}
@@ -574,18 +574,18 @@ free:
 }
 
 /* Unregister and free the first @count pairs, all in one batch. */
-static void nl_destroy_pairs(unsigned int count)
+static void xnl_destroy_pairs(unsigned int count)
 {
 	LIST_HEAD(gone);
 	unsigned int i;
 
 	rtnl_lock();
 	for (i = 0; i < count; i++) {
-		struct nl_pair *pair = &nl_pairs[i];
+		struct xnl_pair *pair = &xnl_pairs[i];
 
-		RCU_INIT_POINTER(((struct nl_end *)
+		RCU_INIT_POINTER(((struct xnl_end *)
 				  netdev_priv(pair->bridged))->peer, NULL);
-		RCU_INIT_POINTER(((struct nl_end *)
+		RCU_INIT_POINTER(((struct xnl_end *)
 				  netdev_priv(pair->local))->peer, NULL);
 		unregister_netdevice_queue(pair->bridged, &gone);
 		unregister_netdevice_queue(pair->local, &gone);
@@ -595,48 +595,48 @@ static void nl_destroy_pairs(unsigned int count)
 	rtnl_unlock();
 
 	for (i = 0; i < count; i++) {
-		free_netdev(nl_pairs[i].local);
-		free_netdev(nl_pairs[i].bridged);
-		free_percpu(nl_pairs[i].counters);
+		free_netdev(xnl_pairs[i].local);
+		free_netdev(xnl_pairs[i].bridged);
+		free_percpu(xnl_pairs[i].counters);
 	}
 }
 
-static int __init nl_init(void)
+static int __init xnl_init(void)
 {
 	unsigned int i;
 	int err;
 
-	if (nloops < 1 || nloops > NL_MAX_PAIRS) {
-		pr_err("nloops=%u out of range 1..%u\n", nloops, NL_MAX_PAIRS);
+	if (nloops < 1 || nloops > XNL_MAX_PAIRS) {
+		pr_err("nloops=%u out of range 1..%u\n", nloops, XNL_MAX_PAIRS);
 		return -EINVAL;
 	}
 
-	nl_pairs = kcalloc(nloops, sizeof(*nl_pairs), GFP_KERNEL);
-	if (!nl_pairs)
+	xnl_pairs = kcalloc(nloops, sizeof(*xnl_pairs), GFP_KERNEL);
+	if (!xnl_pairs)
 		return -ENOMEM;
 
 	for (i = 0; i < nloops; i++) {
-		err = nl_pair_create(&nl_pairs[i], i);
+		err = xnl_pair_create(&xnl_pairs[i], i);
 		if (err) {
-			nl_destroy_pairs(i);
-			kfree(nl_pairs);
+			xnl_destroy_pairs(i);
+			kfree(xnl_pairs);
 			return err;
 		}
 	}
-	nl_nr_pairs = nloops;
+	xnl_nr_pairs = nloops;
 	pr_info("%u pair(s): nlbr0..nlbr%u bridged, nl0..nl%u local\n",
-		nl_nr_pairs, nl_nr_pairs - 1, nl_nr_pairs - 1);
+		xnl_nr_pairs, xnl_nr_pairs - 1, xnl_nr_pairs - 1);
 	return 0;
 }
-module_init(nl_init);
+module_init(xnl_init);
 
-static void __exit nl_exit(void)
+static void __exit xnl_exit(void)
 {
-	nl_destroy_pairs(nl_nr_pairs);
-	kfree(nl_pairs);
-	pr_info("removed %u pair(s)\n", nl_nr_pairs);
+	xnl_destroy_pairs(xnl_nr_pairs);
+	kfree(xnl_pairs);
+	pr_info("removed %u pair(s)\n", xnl_nr_pairs);
 }
-module_exit(nl_exit);
+module_exit(xnl_exit);
 
 MODULE_DESCRIPTION("Xen netloop: local interface pairs copying foreign guest pages into dom0 memory");
 MODULE_LICENSE("GPL");

@@ -30,8 +30,6 @@
 #include <xen/grant_table.h>
 #include <xen/interface/io/blkif.h>
 
-#define XBF_PFX "xenpv_blkfront: "
-
 /* Where a device's connection stands. */
 enum xbf_conn {
 	XBF_DISCONNECTED,	/* no usable rings yet, or reconnecting */

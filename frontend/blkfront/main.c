@@ -3,6 +3,8 @@
  * xenpv_blkfront: module entry points, parameters and the bookkeeping of
  * minor numbers under the xvd major.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -113,12 +115,12 @@ static int __init xbf_init(void)
 		return -ENODEV;
 	/* HVM: only once the emulated disks are unplugged (PV, PVH: always) */
 	if (!xen_has_pv_disk_devices()) {
-		pr_info(XBF_PFX "emulated disks were not unplugged, leaving them to their driver\n");
+		pr_info("emulated disks were not unplugged, leaving them to their driver\n");
 		return -ENODEV;
 	}
 
 	if (xbf_max_ring_order > XENBUS_MAX_RING_GRANT_ORDER) {
-		pr_info(XBF_PFX "max_ring_page_order %u too large, using %u\n",
+		pr_info("max_ring_page_order %u too large, using %u\n",
 			xbf_max_ring_order, XENBUS_MAX_RING_GRANT_ORDER);
 		xbf_max_ring_order = XENBUS_MAX_RING_GRANT_ORDER;
 	}
@@ -131,7 +133,7 @@ static int __init xbf_init(void)
 
 	ret = register_blkdev(XBF_MAJOR, "xvd");
 	if (ret) {
-		pr_err(XBF_PFX "major %u is taken (is xen-blkfront loaded?)\n",
+		pr_err("major %u is taken (is xen-blkfront loaded?)\n",
 		       XBF_MAJOR);
 		return -EBUSY;
 	}
@@ -141,7 +143,7 @@ static int __init xbf_init(void)
 		unregister_blkdev(XBF_MAJOR, "xvd");
 		return ret;
 	}
-	pr_info(XBF_PFX "loaded: max_queues=%u max_ring_page_order=%u max_indirect_segments=%u persistent=%d\n",
+	pr_info("loaded: max_queues=%u max_ring_page_order=%u max_indirect_segments=%u persistent=%d\n",
 		xbf_max_queues, xbf_max_ring_order, xbf_max_indirect,
 		xbf_feature_persistent);
 	return 0;

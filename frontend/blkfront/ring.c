@@ -241,12 +241,12 @@ static blk_status_t xbf_build_rw(struct xbf_ring *r, struct request *rq,
 			req->u.rw.seg[i++] = seg;
 			continue;
 		}
-		if (i % XENPV_BF_SEGS_PER_IND_PAGE == 0) {
+		if (i % XENPV_BLKIF_SEGS_PER_IND_PAGE == 0) {
 			ind = ind ? list_next_entry(ind, node) :
 				    list_first_entry(&sh->ind, struct xbf_slot, node);
 			table = page_address(ind->page);
 		}
-		table[i % XENPV_BF_SEGS_PER_IND_PAGE] = seg;
+		table[i % XENPV_BLKIF_SEGS_PER_IND_PAGE] = seg;
 		i++;
 	}
 

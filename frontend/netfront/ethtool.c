@@ -165,7 +165,7 @@ static DEVICE_ATTR_RO(resumes);
 static ssize_t broken_show(struct device *d, struct device_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%d\n", test_bit(0, &xnf_from_dev(d)->broken));
+	return sysfs_emit(buf, "%d\n", test_bit(XNF_BROKEN, &xnf_from_dev(d)->broken));
 }
 static DEVICE_ATTR_RO(broken);
 

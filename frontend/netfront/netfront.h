@@ -34,6 +34,11 @@
 
 #define XNF_MAX_QUEUES		16
 
+/* Bit numbers in xnf_dev.broken. */
+enum {
+	XNF_BROKEN,		/* protocol violation: ring traffic stopped */
+};
+
 struct xnf_dev;
 
 struct xnf_qstats {
@@ -115,7 +120,7 @@ struct xnf_dev {
 	bool bounce;
 	struct xnf_backend_caps caps;
 
-	/* Protocol violation seen: no more ring traffic until reconnect. */
+	/* XNF_BROKEN: protocol violation, no ring traffic until reconnect. */
 	unsigned long broken;
 	struct work_struct broken_work;
 

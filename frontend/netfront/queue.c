@@ -20,7 +20,7 @@ void xnf_protocol_error(struct xnf_dev *nf, const char *fmt, ...)
 	struct va_format vaf;
 	va_list args;
 
-	if (test_and_set_bit(0, &nf->broken))
+	if (test_and_set_bit(XNF_BROKEN, &nf->broken))
 		return;
 	atomic64_inc(&nf->protocol_errors);
 
@@ -42,7 +42,7 @@ static bool xnf_tx_kick(struct xnf_queue *q)
 	bool work;
 
 	spin_lock_irqsave(&q->tx_lock, flags);
-	work = !test_bit(0, &q->nf->broken) &&
+	work = !test_bit(XNF_BROKEN, &q->nf->broken) &&
 	       RING_HAS_UNCONSUMED_RESPONSES(&q->tx);
 	if (work)
 		xnf_tx_complete(q);
@@ -53,7 +53,7 @@ static bool xnf_tx_kick(struct xnf_queue *q)
 /* Hand RX responses to NAPI; true when the backend had sent any. */
 static bool xnf_rx_kick(struct xnf_queue *q)
 {
-	if (test_bit(0, &q->nf->broken) ||
+	if (test_bit(XNF_BROKEN, &q->nf->broken) ||
 	    !RING_HAS_UNCONSUMED_RESPONSES(&q->rx))
 		return false;
 	napi_schedule(&q->napi);

@@ -35,7 +35,7 @@ void xnf_rx_refill(struct xnf_queue *q)
 	RING_IDX prod = q->rx.req_prod_pvt;
 	int notify;
 
-	if (test_bit(0, &q->nf->broken))
+	if (test_bit(XNF_BROKEN, &q->nf->broken))
 		return;
 
 	while (prod - q->rx.rsp_cons < XNF_RX_RING_SIZE) {
@@ -352,7 +352,7 @@ int xnf_poll(struct napi_struct *napi, int budget)
 	int work = 0, more;
 	RING_IDX prod;
 
-	if (unlikely(test_bit(0, &q->nf->broken))) {
+	if (unlikely(test_bit(XNF_BROKEN, &q->nf->broken))) {
 		napi_complete(napi);
 		return 0;
 	}

@@ -195,7 +195,7 @@ static void xnf_tx_maybe_wake(struct xnf_queue *q)
 	    netif_carrier_ok(dev) &&
 	    RING_FREE_REQUESTS(&q->tx) > XNF_TX_MAX_SLOTS &&
 	    q->tx_free_count >= XEN_NETIF_NR_SLOTS_MIN &&
-	    !test_bit(0, &q->nf->broken))
+	    !test_bit(XNF_BROKEN, &q->nf->broken))
 		netif_tx_wake_queue(txq);
 }
 
@@ -235,7 +235,7 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	unsigned int slots, len, i, nr_bounce = 0;
 	int notify;
 
-	if (unlikely(!nf->active || test_bit(0, &nf->broken) ||
+	if (unlikely(!nf->active || test_bit(XNF_BROKEN, &nf->broken) ||
 		     qidx >= nf->nr_queues))
 		goto drop;
 	q = &nf->queues[qidx];

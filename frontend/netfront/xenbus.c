@@ -16,6 +16,8 @@
  * then builds a fresh one.  The device is attached again and peers are
  * told where we are once the backend is Connected.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
@@ -224,7 +226,7 @@ static int xnf_connect(struct xnf_dev *nf)
 	nf->split_evtchn = nf->caps.split_evtchn && xnf_use_split;
 	nf->bounce = !xnf_trusted ||
 		     !xenbus_read_unsigned(xbdev->nodename, "trusted", 1);
-	clear_bit(0, &nf->broken);
+	clear_bit(XNF_BROKEN, &nf->broken);
 
 	err = xnf_queues_create(nf, nr);
 	if (err) {
@@ -309,7 +311,7 @@ static void xnf_backend_changed(struct xenbus_device *xbdev,
 
 	case XenbusStateConnected:
 		if (xbdev->state != XenbusStateConnected || !nf->active ||
-		    test_bit(0, &nf->broken))
+		    test_bit(XNF_BROKEN, &nf->broken))
 			break;
 		netif_carrier_on(nf->netdev);
 		netdev_notify_peers(nf->netdev);
@@ -414,6 +416,7 @@ static int xnf_probe(struct xenbus_device *xbdev,
 	struct xnf_dev *nf;
 	u8 mac[ETH_ALEN];
 	char *macstr;
+	bool mac_ok;
 	int err;
 
 	macstr = xenbus_read(XBT_NIL, xbdev->nodename, "mac", NULL);
@@ -422,9 +425,11 @@ static int xnf_probe(struct xenbus_device *xbdev,
 		xenbus_dev_fatal(xbdev, err, "reading %s/mac", xbdev->nodename);
 		return err;
 	}
-	err = xnf_parse_mac(macstr, mac);
+	/* "xx:xx:xx:xx:xx:xx" and nothing after it, unicast, not all zero */
+	mac_ok = strlen(macstr) == 3 * ETH_ALEN - 1 &&
+		 mac_pton(macstr, mac) && is_valid_ether_addr(mac);
 	kfree(macstr);
-	if (err) {
+	if (!mac_ok) {
 		xenbus_dev_fatal(xbdev, -EINVAL, "invalid mac in %s/mac",
 				 xbdev->nodename);
 		return -EINVAL;
@@ -488,7 +493,7 @@ static void xnf_remove(struct xenbus_device *xbdev)
 	enum xenbus_state s;
 
 	/* No new protocol-error work from here on (see xnf_protocol_error). */
-	set_bit(0, &nf->broken);
+	set_bit(XNF_BROKEN, &nf->broken);
 	cancel_work_sync(&nf->broken_work);
 	xnf_quiesce(nf);
 
@@ -528,6 +533,12 @@ static struct xenbus_driver xnf_driver = {
 static int __init xnf_init(void)
 {
 	int err;
+
+	/* the wire copies in include/xenpv/netfront_check.h */
+	BUILD_BUG_ON(XNF_RSP_DROPPED != XEN_NETIF_RSP_DROPPED);
+	BUILD_BUG_ON(XNF_RSP_ERROR != XEN_NETIF_RSP_ERROR);
+	BUILD_BUG_ON(XNF_RSP_OKAY != XEN_NETIF_RSP_OKAY);
+	BUILD_BUG_ON(XNF_RSP_NULL != XEN_NETIF_RSP_NULL);
 
 	if (!xen_domain())
 		return -ENODEV;

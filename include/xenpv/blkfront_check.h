@@ -11,17 +11,16 @@
 #ifndef XENPV_BLKFRONT_CHECK_H
 #define XENPV_BLKFRONT_CHECK_H
 
+#include <xenpv/blkif_check.h>
 #include <xenpv/ring.h>
 #include <xenpv/types.h>
 
-/* Protocol constants, spelled out so the header stands alone. */
+/*
+ * Protocol constants, spelled out so the header stands alone; the blkif
+ * wire values (segments, indirect pages, ring order) are the XENPV_BLKIF_
+ * ones of blkif_check.h.
+ */
 #define XENPV_BF_SECTOR_SHIFT		9
-#define XENPV_BF_PAGE_SIZE		4096u
-#define XENPV_BF_SECTS_PER_PAGE		(XENPV_BF_PAGE_SIZE >> XENPV_BF_SECTOR_SHIFT)
-#define XENPV_BF_DIRECT_SEGS		11u	/* BLKIF_MAX_SEGMENTS_PER_REQUEST */
-#define XENPV_BF_MAX_IND_PAGES		8u	/* BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST */
-#define XENPV_BF_SEGS_PER_IND_PAGE	512u	/* 4096 / sizeof(segment) */
-#define XENPV_BF_MAX_RING_ORDER		4u	/* XENBUS_MAX_RING_GRANT_ORDER */
 #define XENPV_BF_RING_SLOTS_ORDER0	32u	/* blkif ring entries in one page */
 
 /* What a response status means to the frontend. */
@@ -132,7 +131,7 @@ static inline bool xenpv_bf_is_pow2(u32 v)
 static inline bool xenpv_bf_sector_size_ok(u32 size)
 {
 	return xenpv_bf_is_pow2(size) && size >= 512 &&
-	       size <= XENPV_BF_PAGE_SIZE;
+	       size <= XENPV_BLKIF_PAGE_BYTES;
 }
 
 /*
@@ -172,7 +171,7 @@ static inline u32 xenpv_bf_min(u32 a, u32 b)
 static inline u32 xenpv_bf_ring_order(u32 backend_max, u32 our_max)
 {
 	return xenpv_bf_min(xenpv_bf_min(backend_max, our_max),
-			    XENPV_BF_MAX_RING_ORDER);
+			    XENPV_BLKIF_MAX_RING_ORDER);
 }
 
 /* Entries in a ring of 2^@order pages. */
@@ -200,17 +199,18 @@ static inline u32 xenpv_bf_segs_per_req(u32 backend_max, u32 our_max)
 	u32 n;
 
 	if (!backend_max || !our_max)
-		return XENPV_BF_DIRECT_SEGS;
+		return XENPV_BLKIF_DIRECT_SEGS;
 	n = xenpv_bf_min(backend_max, our_max);
-	n = xenpv_bf_min(n, XENPV_BF_MAX_IND_PAGES * XENPV_BF_SEGS_PER_IND_PAGE);
-	return n < XENPV_BF_DIRECT_SEGS ? XENPV_BF_DIRECT_SEGS : n;
+	n = xenpv_bf_min(n, XENPV_BLKIF_MAX_INDIRECT_PAGES *
+			    XENPV_BLKIF_SEGS_PER_IND_PAGE);
+	return n < XENPV_BLKIF_DIRECT_SEGS ? XENPV_BLKIF_DIRECT_SEGS : n;
 }
 
 /* Indirect pages needed to describe @segs segments. */
 static inline u32 xenpv_bf_ind_pages(u32 segs)
 {
-	return (segs + XENPV_BF_SEGS_PER_IND_PAGE - 1) /
-	       XENPV_BF_SEGS_PER_IND_PAGE;
+	return (segs + XENPV_BLKIF_SEGS_PER_IND_PAGE - 1) /
+	       XENPV_BLKIF_SEGS_PER_IND_PAGE;
 }
 
 /*

@@ -8,19 +8,18 @@
 #ifndef XENPV_NETFRONT_CHECK_H
 #define XENPV_NETFRONT_CHECK_H
 
+#include <xenpv/netif_check.h>
 #include <xenpv/ring.h>
 #include <xenpv/types.h>
 
-/* Wire values from xen/interface/io/netif.h, repeated for userspace. */
+/*
+ * Wire values from xen/interface/io/netif.h, repeated for userspace; the
+ * extra-info and GSO types are the XENPV_ ones of netif_check.h.
+ */
 #define XNF_RSP_DROPPED		(-2)
 #define XNF_RSP_ERROR		(-1)
 #define XNF_RSP_OKAY		0
 #define XNF_RSP_NULL		1
-
-#define XNF_EXTRA_TYPE_GSO	1
-#define XNF_EXTRA_TYPE_MAX	6
-#define XNF_GSO_TYPE_TCPV4	1
-#define XNF_GSO_TYPE_TCPV6	2
 
 /* Verdicts on one response. */
 enum xnf_verdict {
@@ -113,7 +112,7 @@ static inline bool xnf_rx_frame_ok(u32 nr_slots, u32 max_slots, u32 len)
  */
 static inline bool xnf_rx_extras_ok(u32 nr_extras)
 {
-	return nr_extras <= XNF_EXTRA_TYPE_MAX - 1;
+	return nr_extras <= XENPV_EXTRA_CHAIN_MAX;
 }
 
 /*
@@ -124,13 +123,13 @@ static inline bool xnf_rx_extras_ok(u32 nr_extras)
 static inline enum xnf_verdict xnf_rx_extra_check(u8 type, u16 gso_size,
 						  u8 gso_type)
 {
-	if (type == 0 || type >= XNF_EXTRA_TYPE_MAX)
+	if (type == 0 || type >= XENPV_EXTRA_MAX)
 		return XNF_BAD;
-	if (type != XNF_EXTRA_TYPE_GSO)
+	if (type != XENPV_EXTRA_GSO)
 		return XNF_SKIP;
 	if (gso_size == 0)
 		return XNF_DROP;
-	if (gso_type != XNF_GSO_TYPE_TCPV4 && gso_type != XNF_GSO_TYPE_TCPV6)
+	if (gso_type != XENPV_GSO_TCPV4 && gso_type != XENPV_GSO_TCPV6)
 		return XNF_DROP;
 	return XNF_OK;
 }
@@ -143,42 +142,6 @@ static inline u32 xnf_pick_queues(u32 backend_max, u32 wanted)
 	if (backend_max == 0)
 		return 1;
 	return backend_max < wanted ? backend_max : wanted;
-}
-
-static inline int xnf_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Parse the xenstore "mac" node, "xx:xx:xx:xx:xx:xx", into @mac.  The
- * address must be unicast and not all zeroes.  Returns 0 or -1.
- */
-static inline int xnf_parse_mac(const char *s, u8 *mac)
-{
-	int i, hi, lo;
-	u8 any = 0;
-
-	for (i = 0; i < 6; i++) {
-		hi = xnf_hexval(s[0]);
-		lo = hi < 0 ? -1 : xnf_hexval(s[1]);
-		if (lo < 0)
-			return -1;
-		mac[i] = (u8)(hi << 4 | lo);
-		any |= mac[i];
-		s += 2;
-		if (i < 5 && *s++ != ':')
-			return -1;
-	}
-	if (*s != '\0' || !any || (mac[0] & 1))
-		return -1;
-	return 0;
 }
 
 #endif /* XENPV_NETFRONT_CHECK_H */
