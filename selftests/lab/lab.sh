@@ -128,9 +128,12 @@ take_slot() {
 }
 
 # run_qemu LOG TIMEOUT CMDLINE: boot the lab; returns when dom0 says it is
-# done, QEMU exits, or TIMEOUT seconds pass (then it is killed).
+# done, QEMU exits, or TIMEOUT seconds pass (then it is killed).  Returns
+# 2 if dom0 did not come up within XENPV_BOOT_TIMEOUT seconds (300): seen
+# once in 2026-12-03's make check, dom0's kernel stuck on a CPU before its
+# init ran (soft lockups from 28 s on, nothing of xenpv loaded yet).
 run_qemu() {
-	local logf=$1 tmo=$2 cmdline=$3 pid end
+	local logf=$1 tmo=$2 cmdline=$3 pid end boot_end
 	# QEMU splits -initrd at commas: the command line may hold none.
 	case $cmdline in *,*) die "no commas in the dom0 command line: $cmdline" ;; esac
 	: >"$logf"
@@ -152,7 +155,16 @@ run_qemu() {
 		</dev/null >"$logf.qemu" 2>&1 &
 	pid=$!
 	end=$(($(date +%s) + tmo))
+	boot_end=$(($(date +%s) + ${XENPV_BOOT_TIMEOUT:-300}))
 	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$boot_end" != 0 ] && grep -q '^XENPV-LAB: dom0 up' "$logf"; then
+			boot_end=0
+		elif [ "$boot_end" != 0 ] && [ "$(date +%s)" -ge "$boot_end" ]; then
+			echo "XENPV-LAB: dom0 not up after ${XENPV_BOOT_TIMEOUT:-300}s" >>"$logf"
+			kill "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			return 2
+		fi
 		# a power-cut suite: SIGKILL at once, no clean shutdown
 		if grep -q '^XENPV-LAB-POWERCUT' "$logf"; then
 			kill -9 "$pid" 2>/dev/null
@@ -379,7 +391,16 @@ run | demo)
 	take_slot
 	log "booting Xen: $tag (log: $logf)"
 	t0=$(date +%s)
-	run_qemu "$logf" "$tmo" "xenpv.suite=$suite xenpv.blkfront=$blkfront xenpv.blkback=$blkback xenpv.netfront=$netfront xenpv.netback=$netback xenpv.guestkernel=$GUEST_KERNEL xenpv.guesttype=$GUEST_TYPE$extra_args"
+	qargs="xenpv.suite=$suite xenpv.blkfront=$blkfront xenpv.blkback=$blkback xenpv.netfront=$netfront xenpv.netback=$netback xenpv.guestkernel=$GUEST_KERNEL xenpv.guesttype=$GUEST_TYPE$extra_args"
+	rc=0
+	run_qemu "$logf" "$tmo" "$qargs" || rc=$?
+	if [ $rc = 2 ]; then
+		# a boot that hung before any test ran: once more, said so
+		echo "# lab: $tag: dom0 did not come up within ${XENPV_BOOT_TIMEOUT:-300} s (serial log kept in $logf.hung); booted again"
+		mv "$logf" "$logf.hung"
+		[ -z "$lab_disk" ] || bash "$hostsh" prepare "$lab_disk" || die "$hostsh prepare failed"
+		run_qemu "$logf" "$((tmo - ($(date +%s) - t0)))" "$qargs" || true
+	fi
 	log "lab run took $(($(date +%s) - t0)) s"
 	[ -z "$lab_disk" ] || host_side "$logf" "$hostsh"
 	report "$logf" "$tag"
