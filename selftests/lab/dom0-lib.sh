@@ -90,6 +90,10 @@ wait_for() {
 	done
 }
 
+# lab_arg NAME: the value of xenpv.NAME= on dom0's command line (what
+# `lab.sh run --arg NAME=VALUE` put there), empty if none.
+lab_arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^xenpv\.$1=//p" | tail -n1; }
+
 # guest_domid NAME: its domain id.  xl takes a good part of a second to
 # start under TCG, so a remembered id is used while xenstore still names
 # that domain NAME (a destroyed, restored or migrated guest is looked up

@@ -18,8 +18,8 @@ value_of() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 # or shell patterns, e.g. rand-*; balloon for both balloon figures; all when
 # unset), for a quick look;
 # xenpv.benchrepeat=N runs tcp-to-dom0 N times (N figures for the median).
-only=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchonly=//p')
-repeat=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchrepeat=//p')
+only=$(lab_arg benchonly)
+repeat=$(lab_arg benchrepeat)
 wanted() { # wanted WORKLOAD
 	local p
 	[ -z "$only" ] && return 0
@@ -91,7 +91,7 @@ tx_figures() {
 # xenpv.benchab=PARAM: after each xenpv tcp-to-dom0 run, the same with
 # xenpv_netback's boolean PARAM set (figures under the pair xenpv+PARAM,
 # not in the table: a side-by-side look at one change in the same boot).
-ab=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchab=//p')
+ab=$(lab_arg benchab)
 ab_to_dom0() {
 	local p=/sys/module/xenpv_netback/parameters/$ab
 	[ -w "$p" ] || { not_ok "bench: xenpv_netback has a parameter $ab"; return; }
@@ -251,7 +251,7 @@ balloon_bench() (
 
 # bench.sh passes xenpv.benchpairs=intree+xenpv once all four xenpv
 # drivers drive devices.
-pairs=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.benchpairs=//p' | tr + ' ')
+pairs=$(lab_arg benchpairs | tr + ' ')
 pairs=${pairs:-intree}
 
 # --- dom0 native: the same image through a loop device, TCP over veth ---

@@ -39,7 +39,7 @@ check "guest kernel log has no oops or warning" guest_clean blk
 # blkback (it too writes feature-max-indirect-segments only at probe, so
 # the hand-written 0 should hold) it has not been run: opt-in there.
 if [ "$XENPV_BLKBACK" != xenpv ] &&
-   ! tr ' ' '\n' </proc/cmdline | grep -q '^xenpv\.blkresplit=1$'; then
+   [ "$(lab_arg blkresplit)" != 1 ]; then
 	skip "reconnect onto a backend without indirect segments (resplit)" \
 		"not yet run on the in-tree blkback; runs there with --arg blkresplit=1"
 	return 0

@@ -16,7 +16,7 @@ blk_want 85 || return 0
 # (--arg blksr=1 runs it on any pair).
 BLK_SR_PAIRS="intree/intree xenpv/xenpv"
 if [[ " $BLK_SR_PAIRS " != *" $XENPV_BLKFRONT/$XENPV_BLKBACK "* ]] &&
-   ! tr ' ' '\n' </proc/cmdline | grep -qx 'xenpv\.blksr=1'; then
+   [ "$(lab_arg blksr)" != 1 ]; then
 	skip "xl save / restore under load" \
 		"not yet seen passing on blkfront=$XENPV_BLKFRONT blkback=$XENPV_BLKBACK (--arg blksr=1 runs it)"
 	return 0

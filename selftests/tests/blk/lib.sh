@@ -54,7 +54,7 @@ blk_diag() {
 # and NN is not in LIST.
 blk_want() {
 	local sel
-	sel=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.blktests=//p')
+	sel=$(lab_arg blktests)
 	[ -z "$sel" ] && return 0
 	case ":$sel:" in *":$1:"*) return 0 ;; esac
 	return 1
@@ -69,7 +69,7 @@ blk_resize_pair() {
 	case " $BLK_RESIZE_PAIRS " in
 	*" $XENPV_BLKFRONT/$XENPV_BLKBACK "*) return 0 ;;
 	esac
-	tr ' ' '\n' </proc/cmdline | grep -qx 'xenpv\.blkresize=1' && return 0
+	[ "$(lab_arg blkresize)" = 1 ] && return 0
 	skip "$1" "not yet seen passing on blkfront=$XENPV_BLKFRONT blkback=$XENPV_BLKBACK (--arg blkresize=1 runs it)"
 	return 1
 }

@@ -14,7 +14,7 @@ echo "$want" >/run/xenpv/pvh.sum
 gip=$(guest_ip p1)
 check "guest pings dom0" gexec p1 "ping -c 3 -W 5 $DOM0_IP"
 check "dom0 pings guest ($gip)" ping -c 3 -W 5 "$gip"
-rounds=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^xenpv\.pvhrounds=//p')
+rounds=$(lab_arg pvhrounds)
 bytes=$((16 * 1024 * 1024))
 for r in $(seq 1 "${rounds:-2}"); do
 	tcp_ok "round $r: TCP dom0 -> guest" "$bytes" \
