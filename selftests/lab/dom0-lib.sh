@@ -90,6 +90,26 @@ wait_for() {
 	done
 }
 
+# xs_wait_for TIMEOUT_S PATH CMD...: like wait_for, but CMD runs when
+# xenstore PATH (or a node under it) is written, on a watch rather than
+# by polling: under TCG a fork every 0.2 s is CPU the guests' work does
+# not get.  The watch's first event fires once it is set, so what was
+# written before counts too.  A watch that ends early (xenstore-watch
+# failed) leaves the rest of the time to wait_for.
+xs_wait_for() {
+	local tmo=$1 path=$2 line now end
+	shift 2
+	printf -v now '%(%s)T' -1
+	end=$((now + tmo))
+	while IFS= read -r line; do
+		"$@" >/dev/null 2>&1 || continue
+		kill "$!" 2>/dev/null
+		return 0
+	done < <(exec timeout "$tmo" xenstore-watch "$path" 2>/dev/null)
+	printf -v now '%(%s)T' -1
+	wait_for $((end > now ? end - now : 0)) "$@"
+}
+
 # lab_arg NAME: the value of xenpv.NAME= on dom0's command line (what
 # `lab.sh run --arg NAME=VALUE` put there), empty if none.
 lab_arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^xenpv\.$1=//p" | tail -n1; }
@@ -100,8 +120,7 @@ lab_arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^xenpv\.$1=//p" | tail -n1; }
 # again).
 guest_domid() {
 	local f=/run/xenpv/domid.$1 id
-	if [ -f "$f" ]; then
-		id=$(cat "$f")
+	if [ -f "$f" ] && read -r id <"$f"; then
 		if [ "$(xenstore-read "/local/domain/$id/name" 2>/dev/null)" = "$1" ]; then
 			echo "$id"
 			return 0
@@ -209,7 +228,7 @@ CFG
 	# minutes, not seconds
 	local tmo=180
 	[ "${XENPV_GUEST_TYPE:-pv}" = pv ] || tmo=900
-	if ! wait_for "${GUEST_BOOT_TIMEOUT:-$tmo}" \
+	if ! xs_wait_for "${GUEST_BOOT_TIMEOUT:-$tmo}" "/local/domain/$id/data" \
 		xenstore-read "/local/domain/$id/data/xenpv/ready"; then
 		diag "guest $name (domid $id) agent did not come up; console:"
 		tail -n 30 "/var/log/xen/console/guest-$name.log" 2>/dev/null |
@@ -223,22 +242,32 @@ CFG
 
 # gexec NAME CMD: run CMD in the guest through its xenstore agent.
 gexec() {
-	local name=$1 cmd=$2 id base seq rc
+	local name=$1 cmd=$2 id base seq
 	id=$(guest_domid "$name") || { diag "gexec: no guest $name"; return 125; }
 	base=/local/domain/$id/data/xenpv
-	seq=$(($(cat "/run/xenpv/seq.$name" 2>/dev/null || echo 0) + 1))
+	read -r seq <"/run/xenpv/seq.$name" 2>/dev/null || seq=0
+	seq=$((seq + 1))
 	echo "$seq" >"/run/xenpv/seq.$name"
 	xenstore-write "$base/cmd" "$cmd" "$base/seq" "$seq" || return 125
-	if ! wait_for "${GEXEC_TIMEOUT:-60}" _gexec_done "$base" "$seq"; then
+	if ! _gexec_wait "$base" "$seq" "${GEXEC_TIMEOUT:-60}"; then
 		diag "gexec $name: no answer in ${GEXEC_TIMEOUT:-60} s to: $cmd"
 		return 124
 	fi
 	xenstore-read -R "$base/out" 2>/dev/null
-	rc=$(xenstore-read "$base/rc")
-	return "$rc"
+	return "$_gexec_rc"
 }
 
-_gexec_done() { [ "$(xenstore-read "$1/done" 2>/dev/null)" = "$2" ]; }
+# _gexec_wait BASE SEQ TIMEOUT: wait until the guest wrote done="SEQ RC"
+# (RC goes to _gexec_rc).
+_gexec_wait() { xs_wait_for "$3" "$1/done" _gexec_done "$1" "$2"; }
+
+_gexec_done() {
+	local d
+	d=$(xenstore-read "$1/done" 2>/dev/null) || return 1
+	[ "${d%% *}" = "$2" ] || return 1
+	_gexec_rc=${d#* }
+	[ "$_gexec_rc" != "$d" ] || _gexec_rc=125
+}
 
 guest_destroy() {
 	$XL destroy "$1" >/dev/null 2>&1
@@ -322,12 +351,21 @@ backend_state() {
 	xenstore-read "/local/domain/0/backend/$2/$1/$3/state" 2>/dev/null
 }
 
-# Anything a test prints that is not TAP becomes a comment line.
+# Anything a test prints that is not TAP becomes a comment line.  A
+# result that came 10 s or more after the one before gets a "# (N s)"
+# line under it: where a suite's time goes, for the lab's time budget.
 _tap_filter() {
-	local line
+	local line now last
+	printf -v last '%(%s)T' -1
 	while IFS= read -r line; do
 		case $line in
-		"ok "* | "not ok "* | "#"*) echo "$line" ;;
+		"ok "* | "not ok "*)
+			echo "$line"
+			printf -v now '%(%s)T' -1
+			[ $((now - last)) -lt 10 ] || echo "# ($((now - last)) s)"
+			last=$now
+			;;
+		"#"*) echo "$line" ;;
 		*) echo "# $line" ;;
 		esac
 	done
