@@ -240,33 +240,18 @@ CFG
 	return 0
 }
 
-# gexec NAME CMD: run CMD in the guest through its xenstore agent.
+# gexec NAME CMD: run CMD in the guest through its xenstore agent
+# (selftests/tools/xsagent at both ends); CMD's output, and its exit
+# status as gexec's; 124 (and a line on stderr) when no answer came in
+# GEXEC_TIMEOUT (60) s.
 gexec() {
-	local name=$1 cmd=$2 id base seq
+	local name=$1 cmd=$2 id seq
 	id=$(guest_domid "$name") || { diag "gexec: no guest $name"; return 125; }
-	base=/local/domain/$id/data/xenpv
 	read -r seq <"/run/xenpv/seq.$name" 2>/dev/null || seq=0
 	seq=$((seq + 1))
 	echo "$seq" >"/run/xenpv/seq.$name"
-	xenstore-write "$base/cmd" "$cmd" "$base/seq" "$seq" || return 125
-	if ! _gexec_wait "$base" "$seq" "${GEXEC_TIMEOUT:-60}"; then
-		diag "gexec $name: no answer in ${GEXEC_TIMEOUT:-60} s to: $cmd"
-		return 124
-	fi
-	xenstore-read -R "$base/out" 2>/dev/null
-	return "$_gexec_rc"
-}
-
-# _gexec_wait BASE SEQ TIMEOUT: wait until the guest wrote done="SEQ RC"
-# (RC goes to _gexec_rc).
-_gexec_wait() { xs_wait_for "$3" "$1/done" _gexec_done "$1" "$2"; }
-
-_gexec_done() {
-	local d
-	d=$(xenstore-read "$1/done" 2>/dev/null) || return 1
-	[ "${d%% *}" = "$2" ] || return 1
-	_gexec_rc=${d#* }
-	[ "$_gexec_rc" != "$d" ] || _gexec_rc=125
+	/xenpv/bin/xsagent exec "/local/domain/$id/data/xenpv" "$seq" \
+		"${GEXEC_TIMEOUT:-60}" "$cmd"
 }
 
 guest_destroy() {
