@@ -247,11 +247,30 @@ CFG
 gexec() {
 	local name=$1 cmd=$2 id seq
 	id=$(guest_domid "$name") || { diag "gexec: no guest $name"; return 125; }
-	read -r seq <"/run/xenpv/seq.$name" 2>/dev/null || seq=0
+	read -r seq 2>/dev/null <"/run/xenpv/seq.$name" || seq=0
 	seq=$((seq + 1))
 	echo "$seq" >"/run/xenpv/seq.$name"
 	/xenpv/bin/xsagent exec "/local/domain/$id/data/xenpv" "$seq" \
 		"${GEXEC_TIMEOUT:-60}" "$cmd"
+}
+
+# lab_costs NAME: a diag line with what the lab's basic steps cost here
+# (milliseconds each, averaged over a few): an exec in dom0, a xenstore
+# read, a gexec round trip to NAME, an exec in NAME.  Under TCG these set
+# the pace of every suite.
+lab_costs() {
+	local t0 t1 i e x g ge
+	t0=$(date +%s%N)
+	for i in 1 2 3 4 5; do /bin/true; done
+	t1=$(date +%s%N); e=$(((t1 - t0) / 5000000)); t0=$t1
+	for i in 1 2 3 4 5; do xenstore-read /local/domain/0/name >/dev/null; done
+	t1=$(date +%s%N); x=$(((t1 - t0) / 5000000)); t0=$t1
+	for i in 1 2 3 4 5; do gexec "$1" true; done
+	t1=$(date +%s%N); g=$(((t1 - t0) / 5000000))
+	# the guest's busybox date has no %N: /proc/uptime, 20 runs
+	ge=$(gexec "$1" 'read a x </proc/uptime; for i in 1 2 3 4 5 6 7 8 9 10 1 2 3 4 5 6 7 8 9 10; do /bin/true; done; read b x </proc/uptime; echo $a $b' |
+		awk '{printf "%d", ($2 - $1) * 50}')
+	diag "lab costs (ms): dom0 exec $e, xenstore-read $x, gexec round trip $g, guest exec $ge"
 }
 
 guest_destroy() {

@@ -7,6 +7,7 @@
 
 if ! ensure_guest f1 disk=none vcpus=2; then
 	not_ok "guest f1 boots with a vif"
+lab_costs f1
 	return
 fi
 ok "guest f1 boots with a vif"
