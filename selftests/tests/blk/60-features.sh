@@ -47,8 +47,8 @@ else
 fi
 
 # load from both vcpus, with requests big enough for indirect descriptors
-GEXEC_TIMEOUT=300 gexec blk "taskset 1 $BV random /dev/xvda 61 1 200 64 &
-	taskset 2 $BV random /dev/xvda 62 1 200 64; wait" >/dev/null
+GEXEC_TIMEOUT=300 gexec blk "taskset 1 $BV random /dev/xvda 61 1 60 64 &
+	taskset 2 $BV random /dev/xvda 62 1 60 64; wait" >/dev/null
 q=$(fe_sys blk $XVDA statistics/queue_reqs)
 diag "requests per queue: $q"
 check "requests flowed on every queue ($q)" \
