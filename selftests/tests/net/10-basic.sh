@@ -7,10 +7,10 @@
 
 if ! ensure_guest f1 disk=none vcpus=2; then
 	not_ok "guest f1 boots with a vif"
-lab_costs f1
 	return
 fi
 ok "guest f1 boots with a vif"
+lab_costs f1
 is "eth0 is driven by the chosen frontend ($XENPV_NETFRONT)" \
 	"$(gexec f1 'basename $(readlink /sys/class/net/eth0/device/driver)')" \
 	"$([ "$XENPV_NETFRONT" = xenpv ] && echo xenpv_netfront || echo vif)"
