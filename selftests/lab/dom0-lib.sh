@@ -204,7 +204,7 @@ on_crash="destroy"
 CFG
 	rm -f "/var/log/xen/console/guest-$name.log"
 	local t0 t1
-	t0=$(date +%s.%N)
+	t0=$EPOCHREALTIME
 	if ! _xl_create "$name"; then
 		# libxl gives xenconsoled and the backends 10 s each, which a
 		# TCG dom0 under load can miss: one more try, said out loud.
@@ -235,7 +235,7 @@ CFG
 			sed 's/^/#   /'
 		return 1
 	fi
-	t1=$(date +%s.%N)
+	t1=$EPOCHREALTIME
 	diag "guest $name up in $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s"
 	return 0
 }
@@ -341,14 +341,14 @@ _xl_timed() {
 	local name=$1 what=$2 desc=$3 log t0
 	shift 3
 	log=/run/xenpv/$name.$what.log
-	t0=$(date +%s.%N)
+	t0=$EPOCHREALTIME
 	if ! timeout 300 "$@" >"$log" 2>&1; then
 		not_ok "$desc"
 		sed 's/^/#   /' "$log" | tail -n 15
 		return 1
 	fi
 	ok "$desc"
-	diag "xl $what $name took $(echo "$t0 $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}') s"
+	diag "xl $what $name took $(echo "$t0 $EPOCHREALTIME" | awk '{printf "%.1f", $2 - $1}') s"
 }
 
 # backend_state DOMID TYPE DEVID: XenbusState of a backend device.

@@ -53,10 +53,10 @@ fi
 gexec blk "rm -f /run/rs.rc; ($BV random /dev/xvdb 45 2 300 16 >/run/rs.log 2>&1
 	echo \$? >/run/rs.rc) >/dev/null 2>&1 &" >/dev/null
 check "a writer runs on xvdb" wait_for 10 gexec blk 'pidof blkverify'
-t0=$(date +%s%N)
+t0=${EPOCHREALTIME/./}
 rs_size 64
 check "the guest sees 64 MiB without reconnecting" wait_for 30 rs_sees 131072
-diag "new size seen in the guest $((($(date +%s%N) - t0) / 1000000)) ms after losetup -c"
+diag "new size seen in the guest $(((${EPOCHREALTIME/./} - t0) / 1000)) ms after losetup -c"
 check "the writer was still running then" gexec blk 'pidof blkverify'
 is "backend's sectors in xenstore" "$(xenstore-read "$be/sectors")" 131072
 is "backend and frontend still Connected" \

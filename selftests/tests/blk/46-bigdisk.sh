@@ -19,7 +19,7 @@ id=$(guest_domid blk)
 be_initwait() { [ "$(backend_state "$id" vbd $XVDC)" = 2 ]; }
 
 rm -f "$big"
-truncate -s 3T "$big"
+truncate -s $((3 << 40)) "$big"	# busybox truncate takes no T suffix
 # the last 64 KiB hold a pattern: what blkhostile's refused writes would hit
 $BV write "$big" 60 $((LAST - 15)) 16 >/dev/null
 # the next vbd stays without a driver, for blkhostile

@@ -77,14 +77,14 @@ migrate5() {
 	n=0
 	for i in 1 2 3 4 5; do
 		old=$(guest_domid f1)
-		t0=$(date +%s.%N)
+		t0=$EPOCHREALTIME
 		if ! timeout 300 $XL migrate -s '' f1 "$XL migrate-receive" \
 			>/run/xenpv/f1.migrate.log 2>&1; then
 			not_ok "migration $i"
 			sed 's/^/#   /' /run/xenpv/f1.migrate.log | tail -n 15
 			break
 		fi
-		t1=$(date +%s.%N)
+		t1=$EPOCHREALTIME
 		diag "migration $i: domid $old -> $(guest_domid f1), $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s"
 		if ! wait_for 60 gexec f1 true; then
 			not_ok "guest answers after migration $i"
