@@ -83,7 +83,7 @@ is "1 MiB written past the old end" \
 is "the last 1 MiB written" "$(gexec blk "$BV write /dev/xvdb 47 16128 256")" "wrote 256"
 is "both read back in the guest" \
 	"$(gexec blk "$BV verify /dev/xvdb 46 8192 256 && $BV verify /dev/xvdb 47 16128 256" | tr '\n' ' ')" \
-	"bad 0 of 256 bad 0 of 256 "
+	"bad 0 of 256 bad 0 of 256"
 check "dom0 finds them at the same offsets of the file" \
 	sh -c "$BV verify $rs 46 8192 256 && $BV verify $rs 47 16128 256"
 
@@ -96,7 +96,7 @@ if xenpv_front; then
 		*) want="xvdb: refusing new size of $v sectors" ;;
 		esac
 		n0=$(glog_count "$want")
-		xenstore-write "$be/sectors" "$v"
+		xenstore-write -- "$be/sectors" "$v"	# -5 is no option
 		xenstore-write "$be/state" 4
 		wait_for 10 glog_more "$want" "$n0" && n=$((n + 1))
 	done
@@ -129,7 +129,7 @@ if [ $e4 = 1 ]; then
 	check "unmounted, e2fsck -fn finds it clean" gexec blk "umount /run/rsfs && $E4 /run/e4/e2fsck -fn /dev/xvdb"
 	is "both files read back after a remount" \
 		"$(gexec blk 'mount -t ext4 -o ro /dev/xvdb /run/rsfs && cat /run/rsfs/a | sha256sum | cut -d" " -f1;
-			cat /run/rsfs/b | sha256sum | cut -d" " -f1; umount /run/rsfs' | tr '\n' ' ')" "$a $b "
+			cat /run/rsfs/b | sha256sum | cut -d" " -f1; umount /run/rsfs' | tr '\n' ' ')" "$a $b"
 else
 	skip "ext4 grown online" "no ext4 tools in dom0's image"
 	rs_size 96
@@ -150,13 +150,13 @@ check "fdisk makes two partitions (sectors 2048-34815, 34816-98303)" \
 		test -b /dev/xvdb1 && test -b /dev/xvdb2"
 is "xvdb1 and xvdb2: minors 17 and 18 of xvdb's 16..31" \
 	"$(gexec blk 'cat /sys/block/xvdb/xvdb1/dev /sys/block/xvdb/xvdb2/dev' | tr '\n' ' ')" \
-	"202:17 202:18 "
+	"202:17 202:18"
 is "their start and size" \
 	"$(gexec blk 'cd /sys/block/xvdb; cat xvdb1/start xvdb1/size xvdb2/start xvdb2/size' | tr '\n' ' ')" \
-	"2048 32768 34816 63488 "
+	"2048 32768 34816 63488"
 is "data written on each partition, to its very end" \
 	"$(gexec blk "$BV write /dev/xvdb1 48 && $BV write /dev/xvdb2 49 7680 256" | tr '\n' ' ')" \
-	"wrote 4096 wrote 256 "
+	"wrote 4096 wrote 256"
 dd if="$rs" of=/run/xenpv/rs-p1 bs=512 skip=2048 count=32768 2>/dev/null
 dd if="$rs" of=/run/xenpv/rs-p2 bs=512 skip=34816 count=63488 2>/dev/null
 check "dom0 finds xvdb1's data at sector 2048 of the file" $BV verify /run/xenpv/rs-p1 48

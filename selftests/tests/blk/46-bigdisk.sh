@@ -56,10 +56,10 @@ is "xvdc has exactly 3 TiB (/sys/block/xvdc/size)" \
 # 32 KiB either side of 2 TiB (sector 2^32), and the last 4 KiB
 is "written across 2 TiB and in the last 4 KiB" \
 	"$(gexec blk "$BV write /dev/xvdc 61 $((TIB2 - 8)) 16 && $BV write /dev/xvdc 62 $LAST 1" | tr '\n' ' ')" \
-	"wrote 16 wrote 1 "
+	"wrote 16 wrote 1"
 is "read back in the guest" \
 	"$(gexec blk "$BV verify /dev/xvdc 61 $((TIB2 - 8)) 16 && $BV verify /dev/xvdc 62 $LAST 1" | tr '\n' ' ')" \
-	"bad 0 of 16 bad 0 of 1 "
+	"bad 0 of 16 bad 0 of 1"
 check "dom0 finds both at the same byte offsets of the file" \
 	sh -c "$BV verify $big 61 $((TIB2 - 8)) 16 && $BV verify $big 62 $LAST 1"
 # blkhostile wrote bytes 0xa0, a1, a2, a3 in the 4 KiB blocks from HS
