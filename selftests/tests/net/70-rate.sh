@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # A rate= limit in the vif spec: guest transmit throughput at most 20%
-# over the configured rate (the limit's promise), and at least half of it
-# (a limiter that starves the guest).  The lower bound is loose because
-# under TCG the guest's own TCP, beside other labs, sets what it reaches.
+# over the configured rate (the limit's promise), and, where the limit
+# was what held the guest back (most frames waited for credit), at least
+# 70% of it.  Under TCG beside other labs the guest's own TCP is often
+# slower than the limit: then few frames wait and the lower bound says
+# nothing about the limiter (seen 2026-12-03: 1.9 of 4 Mbit/s with 105 of
+# 345 frames waiting; and 2.6 with all 165 waiting, under a credit cap
+# of one window, which this check fails).
 . /xenpv/tests/net/lib.sh
 
 rate_mbit=${NET_RATE_MBIT:-4}
@@ -25,11 +29,21 @@ vif=vif$id.0
 fr=$(cat /sys/class/net/$vif/statistics/rx_packets 2>/dev/null)
 by=$(cat /sys/class/net/$vif/statistics/rx_bytes 2>/dev/null)
 diag "backend $vif: ${fr:-?} frames, ${by:-?} bytes, average $(( ${by:-0} / (${fr:-0} + 1) )) bytes; $(ethtool -S $vif 2>/dev/null | grep credit | tr -s ' ')"
-lo=$((rate_mbit * 500))
 hi=$((rate_mbit * 1200))
-if [ "$got" -ge "$lo" ] && [ "$got" -le "$hi" ]; then
-	ok "throughput $got kbit/s: at most 20% over ${rate_mbit} Mbit/s, at least half"
+if [ "$got" -le "$hi" ]; then
+	ok "throughput $got kbit/s: at most 20% over ${rate_mbit} Mbit/s"
 else
-	not_ok "throughput $got kbit/s: at most 20% over ${rate_mbit} Mbit/s, at least half"
+	not_ok "throughput $got kbit/s: at most 20% over ${rate_mbit} Mbit/s"
+fi
+lo=$((rate_mbit * 700))
+w=$(ethtool -S "$vif" 2>/dev/null | sed -n 's/^ *tx_credit_waits: *//p')
+if [ -z "$w" ]; then
+	skip "the limit does not starve the guest" "no tx_credit_waits counter (in-tree netback)"
+elif [ $((w * 2)) -le "${fr:-0}" ]; then
+	ok "the limit does not starve the guest ($w of ${fr:-?} frames waited: the sender set the pace)"
+elif [ "$got" -ge "$lo" ]; then
+	ok "the limit does not starve the guest ($got kbit/s, $w of ${fr:-?} frames waited)"
+else
+	not_ok "the limit does not starve the guest ($got kbit/s < 70% with $w of ${fr:-?} frames waiting)"
 fi
 guest_destroy r1
