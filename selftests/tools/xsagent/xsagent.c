@@ -277,6 +277,10 @@ static int do_serve(const char *dir)
 		fprintf(stderr, "xsagent: cannot write xenstore\n");
 		return 125;
 	}
+	/* an agent started again must not run the last command twice */
+	if (xs_read(dir, "done", done, sizeof(done), &len) == 0)
+		snprintf(last, sizeof(last), "%.*s", (int)strcspn(done, " "),
+			 done);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (;;) {
 		xs_wait_event(1000);
