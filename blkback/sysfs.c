@@ -141,12 +141,48 @@ static ssize_t resizes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(resizes);
 
+/*
+ * Where each queue's ring stands, for a guest whose I/O seems stuck: the
+ * shared indices as the frontend left them, ours, and what is in flight.
+ */
+static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct xbb_dev *be = dev_get_drvdata(dev);
+	unsigned int i;
+	int len = 0;
+
+	if (!be)
+		return -ENODEV;
+	mutex_lock(&be->lock);
+	for (i = 0; be->rings && i < be->nr_rings; i++) {
+		struct xbb_ring *ring = &be->rings[i];
+		struct blkif_sring *sring = ring->back.sring;
+
+		if (!ring->sring)
+			continue;
+		len += sysfs_emit_at(buf, len,
+				     "queue %u: req_prod %u req_event %u req_cons %u rsp_prod %u rsp_event %u inflight %d flags %#lx\n",
+				     i, READ_ONCE(sring->req_prod),
+				     READ_ONCE(sring->req_event),
+				     ring->back.req_cons,
+				     ring->back.rsp_prod_pvt,
+				     READ_ONCE(sring->rsp_event),
+				     atomic_read(&ring->inflight),
+				     READ_ONCE(ring->flags));
+	}
+	mutex_unlock(&be->lock);
+	return len;
+}
+static DEVICE_ATTR_RO(rings);
+
 static struct attribute *xbb_info_attrs[] = {
 	&dev_attr_nr_queues.attr,
 	&dev_attr_ring_slots.attr,
 	&dev_attr_persistent.attr,
 	&dev_attr_sectors.attr,
 	&dev_attr_resizes.attr,
+	&dev_attr_rings.attr,
 	NULL,
 };
 

@@ -358,18 +358,20 @@ run | demo)
 	if [ "$XEN_BUILD" = shadow ]; then
 		xen_elf=$("$lab/xen-shadow.sh") || die "no hypervisor with shadow paging"
 	fi
+	given=" ${blkfront:+blkfront} ${netfront:+netfront} ${blkback:+blkback} ${netback:+netback} "
 	: "${blkfront:=$(default_choice "$(ko_of frontend/blkfront xenpv_blkfront)" xen:vbd)}"
 	: "${netfront:=$(default_choice "$(ko_of frontend/netfront xenpv_netfront)" xen:vif)}"
 	: "${blkback:=$(default_choice "$(ko_of blkback xenpv_blkback)" xen-backend:vbd)}"
 	: "${netback:=$(default_choice "$(ko_of netback xenpv_netback)" xen-backend:vif)}"
-	# Say plainly which drivers this run uses, and why not xenpv's.
+	# Say plainly which drivers this run uses, and why not xenpv's where
+	# the choice was the default's.
 	for d in blkfront:frontend/blkfront:xen:vbd netfront:frontend/netfront:xen:vif \
 		 blkback:blkback:xen-backend:vbd netback:netback:xen-backend:vif; do
 		role=${d%%:*}
 		rest=${d#*:}
 		choice=${!role}
 		why=
-		if [ "$choice" = intree ] &&
+		if [ "$choice" = intree ] && [[ $given != *" $role "* ]] &&
 		   [ "$(default_choice "$(ko_of "${rest%%:*}" "xenpv_$role")" "${rest#*:}")" = intree ]; then
 			why=" (xenpv_$role does not drive devices yet)"
 		fi

@@ -11,34 +11,43 @@
 . /xenpv/tests/blk/lib.sh
 blk_want 85 || return 0
 
-# Pairs (front/back) seen passing in the lab (xenpv/intree: save,
-# restore and five migrations, 47/0 on 2026-12-03); intree/xenpv skips
-# (--arg blksr=1 runs it on any pair): there the in-tree frontend's guest
-# passed save and restore, then did not suspend for the first migration
-# ("guest did not suspend, timed out"), twice on 2026-12-03.
-BLK_SR_PAIRS="intree/intree xenpv/xenpv xenpv/intree"
-if [[ " $BLK_SR_PAIRS " != *" $XENPV_BLKFRONT/$XENPV_BLKBACK "* ]] &&
-   [ "$(lab_arg blksr)" != 1 ]; then
-	skip "xl save / restore under load" \
-		"not yet seen passing on blkfront=$XENPV_BLKFRONT blkback=$XENPV_BLKBACK (--arg blksr=1 runs it)"
-	return 0
-fi
-
+# The backend the guest comes back to offers fewer features: xenpv_blkback
+# one queue, a one-page ring, no indirect descriptors, no persistent
+# grants, no discard; mainline's blkback one queue and no persistent
+# grants (what its writable parameters allow).  Mainline's frontend is
+# not given a backend without indirect descriptors: on 6.1.192 it hits
+# BUG_ON(!HAS_EXTRA_REQ && require_extra_req) (xen-blkfront.c:762) when
+# it resumes onto one.  Requests the block layer built under the old
+# 256-segment limit while the ring was down reach blkif_queue_rq() after
+# the limit dropped to 11, and only those in flight were split again
+# (lab, 2026-12-06, 3 runs of 3; with indirect descriptors kept, the same
+# pair passes).
 BB=/sys/module/xenpv_blkback/parameters
+IB=/sys/module/xen_blkback/parameters
 xenpv_back() { [ "$XENPV_BLKBACK" = xenpv ]; }
-# bb_params save|restore: xenpv_blkback's parameters, kept around the test
+reduced_params() {
+	if xenpv_back; then
+		echo "$BB/max_queues=1 $BB/max_ring_page_order=0 $BB/feature_persistent=N $BB/feature_discard=N"
+		xenpv_front && echo "$BB/max_indirect_segments=0"
+	else
+		echo "$IB/max_queues=1 $IB/feature_persistent=N"
+	fi
+}
+# bb_params save|reduce|restore: the backend's parameters that
+# reduced_params changes, kept around the test
 bb_params() {
-	local p
-	xenpv_back || return 0
-	for p in max_queues max_ring_page_order max_indirect_segments \
-		 feature_persistent feature_discard; do
-		if [ "$1" = save ]; then
-			cat $BB/$p >/run/xenpv/bb.$p
-		else
-			cat /run/xenpv/bb.$p >$BB/$p
-		fi
+	local pv p
+	for pv in $(reduced_params); do
+		p=${pv%=*}
+		case $1 in
+		save) cat "$p" >"/run/xenpv/bb.${p##*/}" ;;
+		reduce) echo "${pv#*=}" >"$p" ;;
+		restore) cat "/run/xenpv/bb.${p##*/}" >"$p" ;;
+		esac
 	done
 }
+# reduced NAME: reduced_params changes NAME
+reduced() { [[ " $(reduced_params | tr '\n' ' ') " == *"/$1="* ]]; }
 
 # The guest's load: rounds of "write 1024 blocks with seed 850+N, verify
 # them"; the round number goes to /run/load.round, the end to
@@ -78,17 +87,29 @@ old_gone() {
 	fi
 }
 
-# moved WHAT OLDID R0: the checks after the guest came back
+# served DOMID: the backend of DOMID's xvda has answered reads and writes
+# (both backends count them in statistics/)
+served() {
+	local st=/sys/bus/xen-backend/devices/vbd-$1-$XVDA/statistics
+	[ "$(cat $st/rd_req)" -gt 0 ] && [ "$(cat $st/wr_req)" -gt 0 ]
+}
+
+# moved WHAT OLDID: the checks after the guest came back.  The load's
+# round is read once the guest answers, so that a round it finished
+# before the move cannot count as progress.
 moved() {
-	local what=$1 old=$2 r0=$3 new
+	local what=$1 old=$2 new r1
 	new=$(guest_domid blk)
 	check "$what: guest runs under a new domid ($old -> $new)" \
 		test -n "$new" -a "$new" != "$old"
 	check "$what: guest answers" wait_for 60 gexec blk true
 	is "$what: frontend and backend are Connected" \
 		"$(fe_node blk $XVDA state)/$(be_node blk $XVDA state)" "4/4"
+	r1=$(round)
 	check "$what: the write+verify load goes on with no bad block" \
-		wait_for 60 load_moves "$r0"
+		wait_for 60 load_moves "${r1:-0}"
+	check "$what: the new backend serves reads and writes" \
+		wait_for 30 served "$new"
 	check "$what: no backend, device or grant left for domain $old" \
 		wait_for 30 old_gone "$old"
 }
@@ -96,7 +117,6 @@ moved() {
 wait_for 60 load_moves 0
 hw0=$(gexec blk 'cat /sys/block/xvda/queue/max_hw_sectors_kb')
 old=$(guest_domid blk)
-r0=$(round)
 rec0=$(xenpv_front && fe_sys blk $XVDA reconnects)
 save=/run/xenpv/blk.save
 if ! guest_save blk "$save" "xl save while the guest writes"; then
@@ -106,34 +126,36 @@ fi
 
 # The backend the guest comes back to offers less.
 bb_params save
-if xenpv_back; then
-	echo 1 >$BB/max_queues
-	echo 0 >$BB/max_ring_page_order
-	echo 0 >$BB/max_indirect_segments
-	echo N >$BB/feature_persistent
-	echo N >$BB/feature_discard
-fi
+bb_params reduce
 if ! guest_restore blk "$save" "xl restore"; then
 	bb_params restore
 	blk_diag blk
 	return
 fi
-moved "restore" "$old" "$r0"
+moved "restore" "$old"
 if xenpv_front; then
 	is "restore: sysfs counts the resume as a reconnect" \
 		"$(fe_sys blk $XVDA reconnects)" $((rec0 + 1))
 fi
-if xenpv_back; then
+if reduced max_indirect_segments; then
 	# 11 segments of 4 KiB without indirect descriptors
 	is "restore: max_hw_sectors_kb follows the smaller backend" \
 		"$(gexec blk 'cat /sys/block/xvda/queue/max_hw_sectors_kb')" 44
-	if xenpv_front; then
-		is "restore: discard_max_bytes follows the smaller backend" \
-			"$(gexec blk 'cat /sys/block/xvda/queue/discard_max_bytes')" 0
-		is "restore: features renegotiated (queues order indirect persistent discard)" \
-			"$(gexec blk "cd /sys/bus/xen/devices/vbd-$XVDA && cat nr_queues ring_page_order max_indirect_segments persistent_grants discard" | tr '\n' ' ' | sed 's/ *$//')" \
-			"1 0 0 0 0"
-	fi
+fi
+if xenpv_front && xenpv_back; then
+	is "restore: discard_max_bytes follows the smaller backend" \
+		"$(gexec blk 'cat /sys/block/xvda/queue/discard_max_bytes')" 0
+	is "restore: features renegotiated (queues order indirect persistent discard)" \
+		"$(gexec blk "cd /sys/bus/xen/devices/vbd-$XVDA && cat nr_queues ring_page_order max_indirect_segments persistent_grants discard" | tr '\n' ' ' | sed 's/ *$//')" \
+		"1 0 0 0 0"
+elif xenpv_front; then
+	is "restore: features renegotiated (queues persistent)" \
+		"$(gexec blk "cd /sys/bus/xen/devices/vbd-$XVDA && cat nr_queues persistent_grants" | tr '\n' ' ' | sed 's/ *$//')" \
+		"1 0"
+fi
+if xenpv_back; then
+	is "restore: the new backend runs one queue without persistent grants" \
+		"$(cat /sys/bus/xen-backend/devices/vbd-$(guest_domid blk)-$XVDA/nr_queues)/$(cat /sys/bus/xen-backend/devices/vbd-$(guest_domid blk)-$XVDA/persistent)" "1/0"
 fi
 bb_params restore
 
@@ -147,7 +169,6 @@ else
 fi
 for m in $([ $migrate = 1 ] && echo 1 2 3 4 5); do
 	old=$(guest_domid blk)
-	r0=$(round)
 	t0=$(date +%s)
 	if ! timeout 300 $XL migrate -s '' blk "$XL migrate-receive" \
 			>/run/xenpv/migrate.log 2>&1; then
@@ -158,9 +179,9 @@ for m in $([ $migrate = 1 ] && echo 1 2 3 4 5); do
 	fi
 	ok "migration $m"
 	diag "migration $m took $(($(date +%s) - t0)) s"
-	moved "migration $m" "$old" "$r0"
+	moved "migration $m" "$old"
 done
-if xenpv_back && [ $migrate = 1 ]; then
+if reduced max_indirect_segments && [ $migrate = 1 ]; then
 	is "after the migrations max_hw_sectors_kb is back to $hw0" \
 		"$(gexec blk 'cat /sys/block/xvda/queue/max_hw_sectors_kb')" "$hw0"
 fi

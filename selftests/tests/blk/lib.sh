@@ -46,6 +46,8 @@ blk_diag() {
 	diag "xl list: $($XL list | tr '\n' ' ')"
 	diag "frontend state $(fe_node "$1" $XVDA state), backend state $(be_node "$1" $XVDA state)"
 	xenstore-ls -f "/local/domain/$id/device/vbd" 2>/dev/null | sed 's/^/#   /' | head -n 30
+	# xenpv_blkback: each queue's ring indices and requests in flight
+	cat /sys/bus/xen-backend/devices/vbd-"$id"-*/rings 2>/dev/null | sed 's/^/#   /'
 	tail -n 40 "/var/log/xen/console/guest-$1.log" 2>/dev/null | sed 's/^/#   /'
 }
 
