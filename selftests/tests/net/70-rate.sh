@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # A rate= limit in the vif spec: guest transmit throughput at most 20%
 # over the configured rate (the limit's promise), and, where the limit
-# was what held the guest back (at least 90% of the frames waited for
+# was what held the guest back (at least 75% of the frames waited for
 # credit), at least 70% of it.  Under TCG beside other labs the guest's own TCP is often
 # slower than the limit: then few frames wait and the lower bound says
 # nothing about the limiter (seen 2026-12-03: 1.9 of 4 Mbit/s with 105 of
 # 345 frames waiting; and 2.6 with all 165 waiting, under a credit cap
 # of one window, which this check fails; 1.9 with 122 of 198 waiting in
-# make check, 2026-12-06).
+# make check, 2026-12-06; 4.0 with 202 of 254 waiting alone).
 . /xenpv/tests/net/lib.sh
 
 rate_mbit=${NET_RATE_MBIT:-4}
@@ -40,7 +40,7 @@ lo=$((rate_mbit * 700))
 w=$(ethtool -S "$vif" 2>/dev/null | sed -n 's/^ *tx_credit_waits: *//p')
 if [ -z "$w" ]; then
 	skip "the limit does not starve the guest" "no tx_credit_waits counter (in-tree netback)"
-elif [ $((w * 10)) -lt $((${fr:-0} * 9)) ]; then
+elif [ $((w * 4)) -lt $((${fr:-0} * 3)) ]; then
 	ok "the limit does not starve the guest ($w of ${fr:-?} frames waited: the sender set the pace)"
 elif [ "$got" -ge "$lo" ]; then
 	ok "the limit does not starve the guest ($got kbit/s, $w of ${fr:-?} frames waited)"
