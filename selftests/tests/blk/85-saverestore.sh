@@ -154,8 +154,9 @@ elif xenpv_front; then
 		"1 0"
 fi
 if xenpv_back; then
+	bdev=/sys/bus/xen-backend/devices/vbd-$(guest_domid blk)-$XVDA
 	is "restore: the new backend runs one queue without persistent grants" \
-		"$(cat /sys/bus/xen-backend/devices/vbd-$(guest_domid blk)-$XVDA/nr_queues)/$(cat /sys/bus/xen-backend/devices/vbd-$(guest_domid blk)-$XVDA/persistent)" "1/0"
+		"$(cat $bdev/nr_queues)/$(cat $bdev/persistent)" "1/0"
 fi
 bb_params restore
 

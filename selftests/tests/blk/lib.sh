@@ -48,6 +48,9 @@ blk_diag() {
 	xenstore-ls -f "/local/domain/$id/device/vbd" 2>/dev/null | sed 's/^/#   /' | head -n 30
 	# xenpv_blkback: each queue's ring indices and requests in flight
 	cat /sys/bus/xen-backend/devices/vbd-"$id"-*/rings 2>/dev/null | sed 's/^/#   /'
+	# a guest oops scrolls out of the tail below: its first lines first
+	grep -m 3 -A 4 -E 'kernel BUG|Oops|WARNING:' "/var/log/xen/console/guest-$1.log" 2>/dev/null |
+		sed 's/^/#   /'
 	tail -n 40 "/var/log/xen/console/guest-$1.log" 2>/dev/null | sed 's/^/#   /'
 }
 
