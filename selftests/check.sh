@@ -222,9 +222,13 @@ fi
 
 # CI shows only the tail of this output: name what failed and where the
 # time went, right above the count.
+# A failure is shown with the first diagnostic lines after it (the check's
+# command and its output's tail), so that CI's tail says why.
 if grep -E '^(\[[^]]*\] )?not ok' "$tap" | grep -qv '# TODO'; then
 	echo "# failed:"
-	grep -E '^(\[[^]]*\] )?not ok' "$tap" | grep -v '# TODO' | head -n 40 | sed 's/^/#   /'
+	awk '/^(\[[^]]*\] )?not ok/ && !/# TODO/ { print; n = 4; next }
+	     n > 0 && /^(\[[^]]*\] )?#/ { print; n--; next }
+	     { n = 0 }' "$tap" | head -n 60 | sed 's/^/#   /'
 fi
 if [ -d "${mdir:-}" ] && ls "$mdir"/*.time >/dev/null 2>&1; then
 	echo "# lab run times (s):"

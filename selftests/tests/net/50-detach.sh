@@ -14,12 +14,29 @@ nics() { gexec d1 "ls /sys/class/net | grep -c '^eth'"; }
 no_nic() { [ "$(nics)" = 0 ]; }
 has_nic() { [ "$(nics)" = 1 ]; }
 
+# attach_diag: where an attach stands (for a failed check's output)
+attach_diag() {
+	local d
+	for d in $(xenstore-list "/local/domain/0/backend/vif/$id" 2>/dev/null); do
+		echo "vif $d: backend state $(xenstore-read "/local/domain/0/backend/vif/$id/$d/state" 2>/dev/null)," \
+			"frontend state $(xenstore-read "/local/domain/$id/device/vif/$d/state" 2>/dev/null)"
+	done
+	gexec d1 "ip -br addr; dmesg | tail -n 6"
+}
+
 # attach_and_configure DEVID MACBYTE: attach, bring up with the old IP.
+# The guest speaks first: its ARP request for dom0 replaces dom0's entry
+# for the IP, which still names the detached NIC's MAC (under load it was
+# confirmed until the detach, and would be believed for up to 45 s more).
 attach_and_configure() {
-	$XL network-attach d1 "mac=00:16:3e:00:01:$2" bridge=xenbr0 || return 1
-	wait_for 60 has_nic || return 1
-	gexec d1 "e=\$(ls /sys/class/net | grep '^eth'); ip link set \$e up && ip addr add $gip/24 dev \$e" >/dev/null || return 1
-	wait_for 30 ping -c 1 -W 2 "$gip"
+	$XL network-attach d1 "mac=00:16:3e:00:01:$2" bridge=xenbr0 ||
+		{ echo "network-attach failed"; return 1; }
+	wait_for 60 has_nic || { echo "no NIC in the guest after 60 s"; attach_diag; return 1; }
+	gexec d1 "e=\$(ls /sys/class/net | grep '^eth'); ip link set \$e up && ip addr add $gip/24 dev \$e" ||
+		{ echo "could not configure the new NIC"; return 1; }
+	gexec d1 "ping -c 1 -W 10 $DOM0_IP" ||
+		{ echo "the guest does not reach dom0"; attach_diag; return 1; }
+	wait_for 30 ping -c 1 -W 2 "$gip" || { echo "dom0 does not reach the guest"; ip neigh show "$gip"; return 1; }
 }
 
 # idle
