@@ -111,13 +111,14 @@ images() {
 }
 
 # TCG guests on a 2-core machine: at most XENPV_LAB_SLOTS labs boot at
-# once (default 2); others wait their turn, so timing-sensitive waits in
-# the suites are not starved.  The lock is held by fd 9 until we exit.
+# once (default 1: a second lab beside the first makes both several times
+# slower, see selftests/check.sh); others wait their turn.  The lock is
+# held by fd 9 until we exit.
 take_slot() {
 	local i waited=0
 	mkdir -p /run/lock
 	while :; do
-		for i in $(seq 1 "${XENPV_LAB_SLOTS:-2}"); do
+		for i in $(seq 1 "${XENPV_LAB_SLOTS:-1}"); do
 			exec 9>"/run/lock/xenpv-lab.$i"
 			flock -n 9 && return 0
 		done
