@@ -430,7 +430,7 @@ void xnf_tx_complete(struct xnf_queue *q)
 			if (unlikely(!xnf_tx_finish(q, rsp.id, v == XNF_DROP))) {
 				q->tx.rsp_cons = cons + 1;
 				xnf_protocol_error(nf,
-						   "%s: TX grant %u still mapped after response",
+						   "%s: TX id %u: its grant still mapped after the response",
 						   q->name, rsp.id);
 				return;
 			}
