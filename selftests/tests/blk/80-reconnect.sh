@@ -37,8 +37,8 @@ check "guest kernel log has no oops or warning" guest_clean blk
 # Then the backend offers them again and the limits grow back.
 # Opt-in (--arg blkresplit=1) since 2026-12-07: with writeback in flight
 # (below) it passed alone (resplit 0 -> 29, blktests=10:80) but in the
-# full suite the guest's fsync hung after the reconnect, every request
-# answered by the backend (xenpv_blkfront defect, open).  The O_DIRECT
+# full suite the guest's fsync hung after the reconnect, both ends
+# Connected (a xenpv_blkfront defect, open).  The O_DIRECT
 # writer it had before left nothing to resplit once the lab ran one run
 # at a time.  With the in-tree blkback it has never run.
 if [ "$(lab_arg blkresplit)" != 1 ]; then
