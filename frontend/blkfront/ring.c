@@ -424,8 +424,17 @@ blk_status_t xbf_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_IOERR;
 	}
 
-	if (xbf_resplit(info, rq))
+	if (xbf_resplit(info, rq)) {
+		/*
+		 * Requests issued before this one in the batch were left for
+		 * the last one to push, and blk-mq calls commit_rqs only when
+		 * a batch stops short: push them now, or they sit unseen on
+		 * the ring (seen: fsync hung behind four such writes).
+		 */
+		if (bd->last)
+			xbf_commit_rqs(hctx);
 		return BLK_STS_OK;
+	}
 
 	r = &info->rings[hctx->queue_num % info->nr_rings];
 	spin_lock_irqsave(&r->lock, flags);
