@@ -16,6 +16,14 @@ if ! xenpv_front; then
 	skip "bad backend is contained" "in-tree blkfront stops the disk without failing its I/O"
 	return
 fi
+# What is tested is the frontend's: blkring plays the bad backend beside
+# whichever real one serves the disk.  Against mainline's blkback it
+# passed in full (2026-12-07, 96 s); make check runs it on the xenpv pair
+# only, to keep within CI's hour (--arg blkbad=1 runs it anyway).
+if [ "$XENPV_BLKBACK" != xenpv ] && [ "$(lab_arg blkbad)" != 1 ]; then
+	skip "bad backend is contained" "runs beside xenpv_blkback only (--arg blkbad=1 runs it here)"
+	return
+fi
 id=$(guest_domid blk)
 PARAMS=/sys/module/xenpv_blkfront/parameters
 gexec30() { GEXEC_TIMEOUT=30 gexec "$@"; }

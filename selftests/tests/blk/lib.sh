@@ -69,7 +69,7 @@ blk_want() {
 # in the lab; on the others they skip, unless the lab is started with
 # --arg blkresize=1 (to try them there).
 # blk_resize_pair DESC: true where the test runs, else one skip line.
-BLK_RESIZE_PAIRS="xenpv/xenpv"
+BLK_RESIZE_PAIRS="xenpv/xenpv xenpv/intree intree/xenpv"
 blk_resize_pair() {
 	case " $BLK_RESIZE_PAIRS " in
 	*" $XENPV_BLKFRONT/$XENPV_BLKBACK "*) return 0 ;;
