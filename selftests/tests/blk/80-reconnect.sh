@@ -56,7 +56,7 @@ HANG_DUMP='echo == hang dump; d=/sys/kernel/debug/block/xvda
 	mount -t debugfs none /sys/kernel/debug 2>/dev/null
 	for f in $d/hctx*/state $d/hctx*/dispatch $d/hctx*/busy $d/requeue_list $d/state; do
 		echo "-- $f"; cat "$f"; done
-	grep . /sys/bus/xen/devices/vbd-51712/* /sys/block/xvda/inflight 2>/dev/null
+	grep . /sys/bus/xen/devices/vbd-'$XVDA'/* /sys/block/xvda/inflight 2>/dev/null
 	dmesg -n 7; echo w >/proc/sysrq-trigger; sleep 1; dmesg | tail -n 60'
 # If the write is still running after 120 s, the guest writes what its
 # block layer holds to its console (the agent runs one command at a time,

@@ -93,14 +93,12 @@ for mode in $tx_modes; do
 	check "nullrsp: dom0 reaches the guest again" wait_for 30 ping -c 1 -W 2 "$gip"
 	is "untrusted: sysfs xenpv/bounce" \
 		"$(gexec "$g" 'cat /sys/class/net/eth0/xenpv/bounce')" 1
-	# one-slot frames, one at a time (pings to dom0) while dom0 reads
-	# each new request's granted page: with bounce, nothing but the
-	# frame is in it.  Samples answered before the read ended are dropped
-	# (late=): the grant may hold a later frame by then (before
-	# 2026-12-07 these showed as leaky=3 of samples=4).
-	# Most reads end after the answer (samples=1 late=29 of 30 pings
-	# 0.1 s apart, 2026-12-07): 80 pings 0.05 s apart, and a skip, not a
-	# pass, when none was caught in time.
+	# One-slot frames one at a time (pings to dom0) while dom0 reads each
+	# new request's granted page: with bounce, nothing but the frame is in
+	# it.  A read that ends after the answer is dropped (late=): the grant
+	# may hold a later frame by then (that was the leaky=3 of samples=4
+	# before 2026-12-07).  Most reads are late (29 of 30 pings 0.1 s
+	# apart), hence 80 pings, and a skip, not a pass, when none was in time.
 	gexec "$g" "ping -c 80 -i 0.05 -W 1 $DOM0_IP" >/dev/null &
 	r=$(peek "$g" txpeek tx 5)
 	wait
