@@ -39,6 +39,11 @@
  *                             at sector S (dom0 looks for them); then
  *                             leaves the vbd as a fresh one, for the
  *                             kernel's frontend to take
+ *   blkhostile DEVID align    a disk of 4096-byte logical sectors: whole
+ *                             4 KiB requests work, a start sector or a
+ *                             segment that is not a whole logical sector
+ *                             must fail; then leaves the vbd as a fresh
+ *                             one, as edge does
  *
  * Options: "persistent" offers feature-persistent, "abi32" speaks the
  * x86_32 ring layout (protocol x86_32-abi, 108-byte slots), "order=N"
@@ -865,6 +870,34 @@ static void do_edge(uint64_t at)
 	say(fe_reset(), "backend back in InitWait for the next frontend");
 }
 
+/* A disk of 4 KiB logical sectors takes nothing smaller or misplaced. */
+static void do_align(void)
+{
+	unsigned int ssize = xs_read_num(be, "sector-size", 0);
+
+	if (ssize != 4096)
+		die("sector-size %u: not a 4096-byte disk", ssize);
+	rw(0, 1, 8, 1, 0, 7, ~0u);
+	expect("read of one whole 4 KiB sector", 1, RSP_OKAY);
+	rw(0, 2, 8, 11, 0, 7, ~0u);
+	expect("11-segment read of whole sectors", 2, RSP_OKAY);
+	rw(0, 3, 9, 1, 0, 7, ~0u);
+	expect("read starting inside a 4 KiB sector", 3, RSP_ERROR);
+	rw(1, 4, 4, 1, 0, 7, ~0u);
+	expect("write starting inside a 4 KiB sector", 4, RSP_ERROR);
+	rw(0, 5, 8, 1, 0, 3, ~0u);
+	expect("read of half a 4 KiB sector", 5, RSP_ERROR);
+	rw(1, 6, 8, 1, 1, 7, ~0u);
+	expect("write of 7 of a sector's 8 512-byte parts", 6, RSP_ERROR);
+	rw(1, 7, 16, 3, 0, 7, ~0u);
+	stage[req_prod % ring_slots].rw.seg[1].first = 2;
+	expect("write whose middle segment starts inside a sector", 7,
+	       RSP_ERROR);
+	roundtrip("valid I/O after", 64, 0x71);
+	do_close();
+	say(fe_reset(), "backend back in InitWait for the next frontend");
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -1119,7 +1152,7 @@ int main(int argc, char **argv)
 	int i, persistent = 0;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s DEVID badreq|prod|hang N|close|states|storm S|fill|dupgref|churn N|flap N|edge S [persistent] [abi32] [order=N]\n",
+		fprintf(stderr, "usage: %s DEVID badreq|prod|hang N|close|states|storm S|fill|dupgref|churn N|flap N|edge S|align [persistent] [abi32] [order=N]\n",
 			argv[0]);
 		return 2;
 	}
@@ -1162,6 +1195,8 @@ int main(int argc, char **argv)
 		do_churn(argc > 3 ? atoi(argv[3]) : 4);
 	else if (!strcmp(argv[2], "flap"))
 		do_flap(argc > 3 ? atoi(argv[3]) : 3);
+	else if (!strcmp(argv[2], "align"))
+		do_align();
 	else if (!strcmp(argv[2], "edge"))
 		do_edge(argc > 3 ? strtoull(argv[3], NULL, 0) : 0);
 	else
