@@ -393,12 +393,18 @@ transfer_ok() {
 		[ "$(field received "$rcv")" = "$want" ] && [ "$bad" = 0 ]
 }
 
-# _selected FILE: is this test file in xenpv.only= (all when unset)?
+# _selected SUITE FILE: is this test file in xenpv.only= (all when unset)
+# and not in xenpv.skip=?  Both take file prefixes (60) or SUITE/prefix
+# (net/80).
 _selected() {
 	local p
+	for p in ${XENPV_SKIP//[,:]/ }; do
+		case $1/$2 in "$p"-*) return 1 ;; esac
+	done
 	[ -z "$XENPV_ONLY" ] && return 0
 	for p in ${XENPV_ONLY//[,:]/ }; do
-		case $1 in "$p"-*) return 0 ;; esac
+		case $2 in "$p"-*) return 0 ;; esac
+		case $1/$2 in "$p"-*) return 0 ;; esac
 	done
 	return 1
 }
@@ -417,7 +423,7 @@ run_suite() {
 	for r in $(seq 1 "${XENPV_REPEAT:-1}"); do
 		for suite in ${suites//+/ }; do
 			for t in /xenpv/tests/"$suite"/[0-9]*.sh; do
-				[ -f "$t" ] && _selected "$(basename "$t")" || continue
+				[ -f "$t" ] && _selected "$suite" "$(basename "$t")" || continue
 				diag "=== $suite/$(basename "$t")"
 				t0=$(date +%s)
 				(cd /xenpv && . /xenpv/lib.sh && . "$t") 2>&1 | _tap_filter
