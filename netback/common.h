@@ -58,6 +58,9 @@ extern unsigned int xnb_max_mapped_pages;
 extern struct xenpv_tx_limits xnb_tx_limits;
 extern atomic_t xnb_mapped_total;
 extern atomic_t xnb_pools_alive;
+extern unsigned int xnb_fail_every;	/* fail_grant_every test knob */
+extern atomic_t xnb_fail_count;
+extern atomic_t xnb_fail_maps;
 
 struct xnb_vif;
 struct xnb_queue;
@@ -193,6 +196,7 @@ struct xnb_queue {
 	bool rx_event;
 
 	struct xnb_qstats st;
+	unsigned int fault_tick;	/* grant ops since the last injected fault */
 
 	/* scratch space for batches */
 	struct gnttab_copy tx_ops[XNB_TX_COPY_OPS];

@@ -73,6 +73,24 @@ module_param_cb(mapped_pages, &xnb_ro_atomic_ops, &xnb_mapped_total, 0444);
 MODULE_PARM_DESC(mapped_pages,
 		 "Read only: guest pages currently mapped by all vifs, including vifs already gone whose frames the stack still holds");
 
+/*
+ * Test knob for the lab (the distribution kernel has no fault-injection
+ * framework): with N > 0, every Nth grant copy or map of guest TX data
+ * fails as if the guest's grant had been bad.
+ */
+unsigned int xnb_fail_every;
+module_param_named(fail_grant_every, xnb_fail_every, uint, 0644);
+MODULE_PARM_DESC(fail_grant_every,
+		 "Test knob: every Nth grant copy or map of guest TX data fails (default 0 = never)");
+atomic_t xnb_fail_count = ATOMIC_INIT(0);
+module_param_cb(fail_grant_injected, &xnb_ro_atomic_ops, &xnb_fail_count, 0444);
+MODULE_PARM_DESC(fail_grant_injected,
+		 "Read only: failures injected through fail_grant_every");
+atomic_t xnb_fail_maps = ATOMIC_INIT(0);
+module_param_cb(fail_map_injected, &xnb_ro_atomic_ops, &xnb_fail_maps, 0444);
+MODULE_PARM_DESC(fail_map_injected,
+		 "Read only: of those, grant maps that had succeeded and were undone");
+
 struct xenpv_tx_limits xnb_tx_limits;
 
 static int __init xnb_init(void)

@@ -654,6 +654,51 @@ static void xnb_tx_finish_batch(struct xnb_queue *q, unsigned int nfr)
 	}
 }
 
+/* Should this grant operation fail (the fail_grant_every knob)? */
+static bool xnb_tx_fault_due(struct xnb_queue *q, unsigned int every)
+{
+	if (++q->fault_tick < every)
+		return false;
+	q->fault_tick = 0;
+	return true;
+}
+
+/*
+ * The fail_grant_every knob, once the batch's hypercalls are done: the
+ * chosen operations report an error as a bad grant would.  A map that did
+ * succeed is undone first, so that its frame really holds nothing there.
+ */
+static void xnb_tx_inject_faults(struct xnb_queue *q, unsigned int nops,
+				 unsigned int nmaps)
+{
+	unsigned int every = READ_ONCE(xnb_fail_every), i;
+
+	if (likely(!every))
+		return;
+	for (i = 0; i < nops; i++)
+		if (xnb_tx_fault_due(q, every)) {
+			q->tx_ops[i].status = GNTST_general_error;
+			atomic_inc(&xnb_fail_count);
+		}
+	for (i = 0; i < nmaps; i++) {
+		struct gnttab_map_grant_ref *m = &q->tx_maps[i];
+		struct gnttab_unmap_grant_ref u;
+
+		if (m->status != GNTST_okay || !xnb_tx_fault_due(q, every))
+			continue;
+		gnttab_set_unmap_op(&u, m->host_addr,
+				    GNTMAP_host_map | GNTMAP_readonly,
+				    m->handle);
+		/* not undone: it stays a good map, released as usual */
+		if (gnttab_unmap_refs(&u, NULL, &q->tx_map_pages[i], 1) ||
+		    u.status != GNTST_okay)
+			continue;
+		m->status = GNTST_general_error;
+		atomic_inc(&xnb_fail_count);
+		atomic_inc(&xnb_fail_maps);
+	}
+}
+
 static int xnb_tx_action(struct xnb_queue *q, int budget)
 {
 	int done = 0;
@@ -688,6 +733,7 @@ static int xnb_tx_action(struct xnb_queue *q, int budget)
 				net_warn_ratelimited("%s: map hypercall failed\n",
 						     q->name);
 		}
+		xnb_tx_inject_faults(q, nops, nmaps);
 		xnb_tx_finish_batch(q, nfr);
 		done += nfr;
 
