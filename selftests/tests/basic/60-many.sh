@@ -181,8 +181,21 @@ for k in $all_v; do
 	vifs="$vifs${vifs:+, }'mac=$(mac "$k"),bridge=xenbr0'"
 	ip addr add 198.18.$k.1/24 dev xenbr0
 done
+# cleanup: what dom0 got for the test (loop devices, images, addresses)
+cleanup() {
+	for k in $all_v; do
+		ip addr del 198.18.$k.1/24 dev xenbr0
+	done
+	for i in $all_d; do
+		losetup -d "${loop[$i]}"
+		rm -f "$(img "$i")"
+	done
+	rm -f "$HP"
+}
 if ! guest_create $g disk="$disks" vif="$vifs"; then
 	not_ok "guest with $NVBD vbds and $NVIF vifs boots"
+	guest_destroy $g
+	cleanup
 	return
 fi
 ok "guest with $NVBD vbds and $NVIF vifs boots"
@@ -308,12 +321,5 @@ if [ -n "$bk0" ]; then
 		"$(cat /sys/module/xenpv_blkback/parameters/mapped_grants)" "$bk0"
 fi
 diag "destroyed: took $(since "$t") s"
-for k in $all_v; do
-	ip addr del 198.18.$k.1/24 dev xenbr0
-done
-for i in $all_d; do
-	losetup -d "${loop[$i]}"
-	rm -f "$(img "$i")"
-done
-rm -f "$HP"
+cleanup
 diag "60-many: $NVBD vbds + $NVIF vifs took $(since "$t0") s"
