@@ -88,6 +88,7 @@ struct xbf_ring {
 	struct xbf_shadow *shadow;
 	struct list_head pool;	/* idle slots */
 	unsigned int pool_pages;	/* slots owned, idle or busy */
+	unsigned int grants;	/* slots whose page is granted now */
 	unsigned int in_flight;
 	bool busy_fatal;	/* too many grants left mapped: disconnect */
 	char name[24];		/* for the irq */

@@ -51,7 +51,7 @@ MODULE_PARM_DESC(max_busy_grants,
 unsigned int xbf_pool_cap = 1024;
 module_param_named(max_pool_pages, xbf_pool_cap, uint, 0444);
 MODULE_PARM_DESC(max_pool_pages,
-		 "Most bounce pages (granted pages) one ring keeps (default 1024)");
+		 "Most bounce pages (granted pages) one disk keeps, shared by its rings (default 1024)");
 
 /*
  * Minor ranges in use under the major: a short list, one entry a disk.

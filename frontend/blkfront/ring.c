@@ -20,6 +20,22 @@
 /* ------------------------------------------------------------------ pool */
 
 /*
+ * The most pool pages one ring keeps: max_pool_pages is a budget for the
+ * whole device, shared by its rings, so that a disk holds as many grants
+ * on a guest of many vCPUs as on one of a single vCPU.  Each ring can
+ * still hold the largest request the backend takes.
+ */
+static unsigned int xbf_ring_pool_cap(struct xbf_info *info)
+{
+	unsigned int cap = xbf_pool_cap / max(info->nr_rings, 1U);
+	unsigned int req = info->segs;
+
+	if (req > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		req += xenpv_bf_ind_pages(req);
+	return max(cap, req);
+}
+
+/*
  * Take a slot for one use.  Persistent slots carry a read-write grant made
  * when the page joined the pool; otherwise the page is granted here, read
  * only when the backend just has to read it.  Pages join the pool zeroed,
@@ -41,7 +57,7 @@ static struct xbf_slot *xbf_slot_get(struct xbf_ring *r, bool readonly)
 		if (info->untrusted)
 			clear_page(page_address(s->page));
 	} else {
-		if (r->pool_pages >= xbf_pool_cap)
+		if (r->pool_pages >= xbf_ring_pool_cap(info))
 			return NULL;
 		s = kzalloc(sizeof(*s), GFP_NOWAIT | __GFP_NOWARN);
 		if (!s)
@@ -61,6 +77,7 @@ static struct xbf_slot *xbf_slot_get(struct xbf_ring *r, bool readonly)
 				return NULL;
 			}
 			s->gref = ref;
+			r->grants++;
 		}
 		r->pool_pages++;
 	}
@@ -73,6 +90,7 @@ static struct xbf_slot *xbf_slot_get(struct xbf_ring *r, bool readonly)
 			return NULL;
 		}
 		s->gref = ref;
+		r->grants++;
 	}
 	return s;
 }
@@ -92,6 +110,7 @@ static void xbf_slot_busy(struct xbf_ring *r, struct xbf_slot *s)
 
 	gnttab_end_foreign_access(s->gref, s->page);
 	r->pool_pages--;
+	r->grants--;
 	kfree(s);
 
 	atomic_long_inc(&info->busy_grants);
@@ -113,6 +132,7 @@ static void xbf_slot_put(struct xbf_ring *r, struct xbf_slot *s)
 			return;
 		}
 		s->gref = INVALID_GRANT_REF;
+		r->grants--;
 	}
 	list_add(&s->node, &r->pool);
 }
@@ -133,10 +153,12 @@ static void xbf_pool_free(struct xbf_ring *r)
 
 	list_for_each_entry_safe(s, tmp, &r->pool, node) {
 		list_del(&s->node);
-		if (s->gref != INVALID_GRANT_REF)
+		if (s->gref != INVALID_GRANT_REF) {
 			gnttab_end_foreign_access(s->gref, s->page);
-		else
+			r->grants--;
+		} else {
 			__free_page(s->page);
+		}
 		kfree(s);
 		r->pool_pages--;
 	}

@@ -538,6 +538,36 @@ XBF_SHOW(resplit, "%lu", info->resplit);
 XBF_SHOW(busy_grants, "%lu", atomic_long_read(&info->busy_grants));
 XBF_SHOW(trusted, "%d", info->untrusted ? 0 : 1);
 
+/*
+ * Grant references the device holds now: its rings' pages and the pool
+ * pages granted at this moment (all of the pool with persistent grants,
+ * the data and indirect pages of the requests in flight without).  Pages
+ * a backend kept mapped were handed to the grant layer and are not ours.
+ */
+static ssize_t grants_show(struct device *d, struct device_attribute *a,
+			   char *buf)
+{
+	struct xbf_info *info = dev_get_drvdata(d);
+	unsigned long flags;
+	unsigned int i, sum = 0;
+
+	if (!info)
+		return -ENODEV;
+	mutex_lock(&info->lock);
+	for (i = 0; info->rings && i < info->nr_rings; i++) {
+		struct xbf_ring *r = &info->rings[i];
+
+		spin_lock_irqsave(&r->lock, flags);
+		sum += r->grants;
+		if (r->front.sring)
+			sum += r->nr_pages;
+		spin_unlock_irqrestore(&r->lock, flags);
+	}
+	mutex_unlock(&info->lock);
+	return sysfs_emit(buf, "%u\n", sum);
+}
+static DEVICE_ATTR_RO(grants);
+
 static struct attribute *xbf_attrs[] = {
 	&dev_attr_connection.attr,
 	&dev_attr_nr_queues.attr,
@@ -551,6 +581,7 @@ static struct attribute *xbf_attrs[] = {
 	&dev_attr_resplit.attr,
 	&dev_attr_busy_grants.attr,
 	&dev_attr_trusted.attr,
+	&dev_attr_grants.attr,
 	NULL,
 };
 

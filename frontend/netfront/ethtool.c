@@ -6,6 +6,8 @@
  */
 #include <linux/netdevice.h>
 #include <linux/ethtool.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched/signal.h>
 #include "netfront.h"
 
 static const char xnf_gstrings[][ETH_GSTRING_LEN] = {
@@ -218,4 +220,40 @@ static struct attribute *xnf_sysfs_attrs[] = {
 const struct attribute_group xnf_sysfs_group = {
 	.name = "xenpv",
 	.attrs = xnf_sysfs_attrs,
+};
+
+/*
+ * sysfs of the xenbus device, /sys/bus/xen/devices/vif-N/: grants, the
+ * grant references the vif holds now (rings and TX/RX reference pools
+ * of every queue).  The queues come and go under rtnl.
+ */
+static ssize_t grants_show(struct device *d, struct device_attribute *attr,
+			   char *buf)
+{
+	struct xnf_dev *nf = dev_get_drvdata(d);
+	unsigned int i, sum = 0;
+
+	if (!nf)
+		return -ENODEV;
+	if (!rtnl_trylock())
+		return restart_syscall();
+	for (i = 0; nf->queues && i < nf->nr_queues; i++)
+		sum += atomic_read(&nf->queues[i].grants);
+	rtnl_unlock();
+	return sysfs_emit(buf, "%u\n", sum);
+}
+static DEVICE_ATTR_RO(grants);
+
+static struct attribute *xnf_xenbus_attrs[] = {
+	&dev_attr_grants.attr,
+	NULL,
+};
+
+static const struct attribute_group xnf_xenbus_group = {
+	.attrs = xnf_xenbus_attrs,
+};
+
+const struct attribute_group *xnf_xenbus_groups[] = {
+	&xnf_xenbus_group,
+	NULL,
 };

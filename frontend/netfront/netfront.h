@@ -89,6 +89,13 @@ struct xnf_queue {
 	grant_ref_t rx_gref[XNF_RX_RING_SIZE];
 	struct timer_list refill_timer;
 	struct xnf_qstats *rx_stats;
+
+	/*
+	 * Grant references the queue holds: its two ring pages and its TX
+	 * and RX reference pools (claimed or not).  A reference whose page
+	 * the backend still maps goes to the grant layer and leaves it.
+	 */
+	atomic_t grants;
 };
 
 /* What the backend advertised in xenstore. */
@@ -184,5 +191,6 @@ void xnf_rx_release_all(struct xnf_queue *q);
 /* ethtool.c */
 extern const struct ethtool_ops xnf_ethtool_ops;
 extern const struct attribute_group xnf_sysfs_group;
+extern const struct attribute_group *xnf_xenbus_groups[];
 
 #endif /* XENPV_NETFRONT_H */

@@ -160,6 +160,7 @@ static void xnf_queue_free_rings(struct xnf_queue *q)
 	q->rx_gref_pool = INVALID_GRANT_REF;
 	xenbus_teardown_ring((void **)&q->tx.sring, 1, &q->tx_ring_gref);
 	xenbus_teardown_ring((void **)&q->rx.sring, 1, &q->rx_ring_gref);
+	atomic_set(&q->grants, 0);
 }
 
 static int xnf_queue_init(struct xnf_dev *nf, struct xnf_queue *q,
@@ -182,25 +183,30 @@ static int xnf_queue_init(struct xnf_dev *nf, struct xnf_queue *q,
 	q->rx_gref_pool = INVALID_GRANT_REF;
 	xnf_tx_init(q);
 
+	atomic_set(&q->grants, 0);
 	err = gnttab_alloc_grant_references(XNF_TX_RING_SIZE,
 					    &q->tx_gref_pool);
 	if (err)
 		goto fail;
+	atomic_add(XNF_TX_RING_SIZE, &q->grants);
 	err = gnttab_alloc_grant_references(XNF_RX_RING_SIZE,
 					    &q->rx_gref_pool);
 	if (err)
 		goto fail;
+	atomic_add(XNF_RX_RING_SIZE, &q->grants);
 
 	err = xenbus_setup_ring(nf->xbdev, GFP_NOIO | __GFP_HIGH,
 				(void **)&txs, 1, &q->tx_ring_gref);
 	if (err)
 		goto fail;
+	atomic_inc(&q->grants);
 	XEN_FRONT_RING_INIT(&q->tx, txs, XEN_PAGE_SIZE);
 
 	err = xenbus_setup_ring(nf->xbdev, GFP_NOIO | __GFP_HIGH,
 				(void **)&rxs, 1, &q->rx_ring_gref);
 	if (err)
 		goto fail;
+	atomic_inc(&q->grants);
 	XEN_FRONT_RING_INIT(&q->rx, rxs, XEN_PAGE_SIZE);
 
 	err = xnf_setup_evtchn(q, nf->split_evtchn);

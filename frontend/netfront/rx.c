@@ -99,6 +99,7 @@ static struct page *xnf_rx_take(struct xnf_queue *q, RING_IDX idx,
 		return NULL;
 	if (unlikely(!gnttab_end_foreign_access_ref(gref))) {
 		gnttab_end_foreign_access(gref, page);
+		atomic_dec(&q->grants);
 		*mapped = true;
 		return NULL;
 	}
@@ -114,6 +115,7 @@ void xnf_rx_release_all(struct xnf_queue *q)
 		if (!q->rx_page[id])
 			continue;
 		gnttab_end_foreign_access(q->rx_gref[id], q->rx_page[id]);
+		atomic_dec(&q->grants);
 		q->rx_page[id] = NULL;
 	}
 }

@@ -364,6 +364,7 @@ static bool xnf_tx_finish(struct xnf_queue *q, u16 id, bool failed)
 		if (!slot->bounce)
 			get_page(slot->page);
 		gnttab_end_foreign_access(slot->gref, slot->page);
+		atomic_dec(&q->grants);
 		ok = false;
 	}
 	slot->skb = NULL;
@@ -461,6 +462,7 @@ void xnf_tx_release_all(struct xnf_queue *q)
 		if (!slot->bounce)
 			get_page(slot->page);
 		gnttab_end_foreign_access(slot->gref, slot->page);
+		atomic_dec(&q->grants);
 		slot->skb = NULL;
 		slot->page = NULL;
 		xnf_tx_give_id(q, id);

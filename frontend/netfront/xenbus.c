@@ -528,6 +528,9 @@ static struct xenbus_driver xnf_driver = {
 	.suspend = xnf_suspend,
 	.resume = xnf_resume,
 	.otherend_changed = xnf_backend_changed,
+	.driver = {
+		.dev_groups = xnf_xenbus_groups,
+	},
 };
 
 static int __init xnf_init(void)
