@@ -100,6 +100,7 @@ struct xnb_zc {
 	struct ubuf_info ubuf;
 	struct llist_node node;
 	struct xnb_mpool *pool;
+	u8 nextra;			/* NULL responses owed with the slots */
 	bool failed;			/* respond with an error */
 	bool copied;			/* the stack copied the frags */
 	u8 nr;

@@ -466,6 +466,7 @@ static void xnb_tx_emit_ops(struct xnb_queue *q, struct xnb_txframe *fr,
 	fr->op_nr = *nops - fr->op_first;
 	if (fr->zc) {
 		fr->map_nr = *nmaps - fr->map_first;
+		fr->zc->nextra = fr->nextra;
 		skb_zcopy_init(fr->skb, &fr->zc->ubuf);
 	}
 }
@@ -578,9 +579,9 @@ static bool xnb_tx_ops_ok(struct xnb_queue *q, const struct xnb_txframe *fr)
 }
 
 /*
- * Caller holds q->tx_rsp_lock: answer the slots of a frame whose grant
- * operations are done (a bad grant reference: errors); the caller pushes
- * once for the whole batch.
+ * Caller holds q->tx_rsp_lock: answer the copied slots of a frame whose
+ * grant operations are done (a bad grant reference: errors).  A mapped
+ * frame's extras are answered with its mapped slots, on release.
  */
 static void xnb_tx_answer(struct xnb_queue *q, const struct xnb_txframe *fr,
 			  bool ok)
@@ -590,6 +591,8 @@ static void xnb_tx_answer(struct xnb_queue *q, const struct xnb_txframe *fr,
 	for (i = 0; i < fr->nids; i++)
 		xnb_tx_put_rsp(q, fr->ids[i], ok ? XEN_NETIF_RSP_OKAY :
 			      XEN_NETIF_RSP_ERROR);
+	if (fr->zc)
+		return;
 	for (i = 0; i < fr->nextra; i++)
 		xnb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
 }
@@ -642,12 +645,16 @@ static void xnb_tx_finish_batch(struct xnb_queue *q, unsigned int nfr)
 	bool ok[XNB_TX_BATCH];
 
 	for (i = 0; i < nfr; i += step) {
+		RING_IDX before = q->tx.rsp_prod_pvt;
+
 		spin_lock(&q->tx_rsp_lock);
 		for (k = i; k < i + step; k++) {
 			ok[k] = xnb_tx_ops_ok(q, &q->tx_frames[k]);
 			xnb_tx_answer(q, &q->tx_frames[k], ok[k]);
 		}
-		xnb_tx_push(q);
+		/* all-mapped frames have nothing to answer yet */
+		if (q->tx.rsp_prod_pvt != before)
+			xnb_tx_push(q);
 		spin_unlock(&q->tx_rsp_lock);
 		for (k = i; k < i + step; k++)
 			xnb_tx_deliver(q, &q->tx_frames[k], ok[k]);
