@@ -105,6 +105,9 @@ struct xnb_zc {
 	bool copied;			/* the stack copied the frags */
 	u8 nr;
 	u16 idx[XENPV_NETIF_SLOTS_MIN + 1];
+	/* slots copied whole (the head), answered with the mapped ones */
+	u8 nids;
+	u16 ids[XENPV_NETIF_SLOTS_MIN + 2];
 };
 
 /* A guest frame being built during one TX batch. */

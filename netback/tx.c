@@ -426,6 +426,20 @@ static void xnb_tx_emit_copy(struct xnb_queue *q, struct sk_buff *skb,
 }
 
 /*
+ * A mapped frame is answered whole when the stack releases it: its slots
+ * copied whole (the head) and its extras wait for the mapped ones, so that
+ * the frame costs one response push, not two.
+ */
+static void xnb_tx_hold_answers(struct xnb_txframe *fr)
+{
+	struct xnb_zc *zc = fr->zc;
+
+	memcpy(zc->ids, fr->ids, fr->nids * sizeof(fr->ids[0]));
+	zc->nids = fr->nids;
+	zc->nextra = fr->nextra;
+}
+
+/*
  * The grant operations of a frame: head bytes are copied, the rest copied
  * or mapped.  A mapped slot is answered when the stack releases its page,
  * every other slot once the batch's operations are done (fr->ids).
@@ -466,7 +480,7 @@ static void xnb_tx_emit_ops(struct xnb_queue *q, struct xnb_txframe *fr,
 	fr->op_nr = *nops - fr->op_first;
 	if (fr->zc) {
 		fr->map_nr = *nmaps - fr->map_first;
-		fr->zc->nextra = fr->nextra;
+		xnb_tx_hold_answers(fr);
 		skb_zcopy_init(fr->skb, &fr->zc->ubuf);
 	}
 }
@@ -579,20 +593,20 @@ static bool xnb_tx_ops_ok(struct xnb_queue *q, const struct xnb_txframe *fr)
 }
 
 /*
- * Caller holds q->tx_rsp_lock: answer the copied slots of a frame whose
+ * Caller holds q->tx_rsp_lock: answer the slots of a copied frame whose
  * grant operations are done (a bad grant reference: errors).  A mapped
- * frame's extras are answered with its mapped slots, on release.
+ * frame is answered on release (xnb_tx_hold_answers()).
  */
 static void xnb_tx_answer(struct xnb_queue *q, const struct xnb_txframe *fr,
 			  bool ok)
 {
 	unsigned int i;
 
+	if (fr->zc)
+		return;
 	for (i = 0; i < fr->nids; i++)
 		xnb_tx_put_rsp(q, fr->ids[i], ok ? XEN_NETIF_RSP_OKAY :
 			      XEN_NETIF_RSP_ERROR);
-	if (fr->zc)
-		return;
 	for (i = 0; i < fr->nextra; i++)
 		xnb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
 }

@@ -212,15 +212,16 @@ static void xnb_zc_unmap(struct gnttab_unmap_grant_ref *uop,
 }
 
 /*
- * Caller holds q->tx_rsp_lock: answer the frame's mapped slots, then the
- * NULL responses of its extras, which wait for the frame so that a mapped
- * frame costs the guest one notification, not two.
+ * Caller holds q->tx_rsp_lock: answer the whole frame, its slots copied
+ * whole, its mapped slots and the NULL responses of its extras.
  */
 static void xnb_zc_answer(struct xnb_queue *q, const struct xnb_zc *zc)
 {
 	s8 status = zc->failed ? XEN_NETIF_RSP_ERROR : XEN_NETIF_RSP_OKAY;
 	unsigned int i;
 
+	for (i = 0; i < zc->nids; i++)
+		xnb_tx_put_rsp(q, zc->ids[i], status);
 	for (i = 0; i < zc->nr; i++)
 		xnb_tx_put_rsp(q, zc->pool->slot[zc->idx[i]].req_id, status);
 	for (i = 0; i < zc->nextra; i++)
