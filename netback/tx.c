@@ -710,6 +710,8 @@ static int xnb_tx_action(struct xnb_queue *q, int budget)
 						     q->name);
 		}
 		xnb_tx_finish_batch(q, nfr);
+		/* frames the stack freed while they were delivered */
+		xnb_zc_release_collected(q);
 		done += nfr;
 
 		if (r == XNB_STOP && !nfr)
@@ -726,7 +728,9 @@ int xnb_tx_poll(struct napi_struct *napi, int budget)
 	int done, more;
 
 	q->st.tx_polls++;
+	xnb_zc_collect_begin(q);
 	done = xnb_tx_action(q, budget);
+	xnb_zc_collect_end(q);
 	if (done < budget && napi_complete_done(napi, done)) {
 		if (xnb_vif_is_disabled(q->vif))
 			return done;

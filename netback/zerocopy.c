@@ -300,6 +300,83 @@ static void xnb_zc_release(struct xnb_zc *zc)
 	kfree(zc);
 }
 
+/*
+ * The frames of @q that the stack freed during its own poll (local
+ * delivery copies the frags right there): one unmap hypercall and one
+ * response push for all of them.  Runs in @q's NAPI poll, so the queue
+ * and its pool (the queue's reference) are alive.
+ */
+void xnb_zc_release_collected(struct xnb_queue *q)
+{
+	struct xnb_mpool *pool = q->pool;
+	struct xnb_zc *zc, *next, *list = q->tx_done;
+	unsigned int n = 0, released = 0;
+
+	if (!list)
+		return;
+	q->tx_done = NULL;
+	q->tx_done_pages = 0;
+
+	for (zc = list; zc; zc = zc->next)
+		n = xnb_zc_unmap_ops(zc, q->tx_unmaps, q->tx_unmap_pages, n);
+	xnb_zc_unmap(q->tx_unmaps, q->tx_unmap_pages, n);
+	if (n) {
+		q->st.tx_unmap_ops += n;
+		q->st.tx_unmap_batches++;
+	}
+
+	spin_lock_bh(&pool->lock);
+	spin_lock(&q->tx_rsp_lock);
+	for (zc = list; zc; zc = zc->next)
+		xnb_zc_answer(q, zc);
+	xnb_tx_push(q);
+	spin_unlock(&q->tx_rsp_lock);
+	n = 0;
+	for (zc = list; zc; zc = zc->next)
+		released += xnb_zc_give_back(zc, q->tx_unmaps, &n);
+	spin_unlock_bh(&pool->lock);
+
+	xnb_zc_uncount(pool, released);
+	for (zc = list; zc; zc = next) {
+		next = zc->next;
+		kfree(zc);
+		/* the queue holds the pool: never the last reference */
+		refcount_dec(&pool->ref);
+	}
+}
+
+/* The queue whose TX poll runs on this CPU, if any (softirq context). */
+static DEFINE_PER_CPU(struct xnb_queue *, xnb_polling);
+
+void xnb_zc_collect_begin(struct xnb_queue *q)
+{
+	this_cpu_write(xnb_polling, q);
+}
+
+void xnb_zc_collect_end(struct xnb_queue *q)
+{
+	xnb_zc_release_collected(q);
+	this_cpu_write(xnb_polling, NULL);
+}
+
+/*
+ * A frame freed inside its own queue's poll, on that CPU, waits for the
+ * end of the batch (xnb_zc_release_collected()); false: release it now.
+ * Bounded by the scratch arrays of one unmap hypercall.
+ */
+static bool xnb_zc_collect(struct xnb_zc *zc)
+{
+	struct xnb_queue *q = this_cpu_read(xnb_polling);
+
+	if (!q || q->pool != zc->pool || !in_serving_softirq() ||
+	    q->tx_done_pages + zc->nr > XNB_TX_MAPS)
+		return false;
+	zc->next = q->tx_done;
+	q->tx_done = zc;
+	q->tx_done_pages += zc->nr;
+	return true;
+}
+
 static void xnb_release_work_fn(struct work_struct *work)
 {
 	struct llist_node *list = llist_del_all(&xnb_release_list);
@@ -338,6 +415,8 @@ static void xnb_zc_done(struct sk_buff *skb, struct ubuf_info *ubuf,
 		queue_work(system_highpri_wq, &xnb_release_work);
 		return;
 	}
+	if (xnb_zc_collect(zc))
+		return;
 	xnb_zc_release(zc);
 	if (refcount_dec_not_one(&pool->ref))
 		return;
