@@ -102,11 +102,16 @@ struct xnb_mpool {
 struct xnb_zc {
 	struct ubuf_info ubuf;
 	struct llist_node node;
+	struct xnb_zc *next;		/* freed during its queue's poll */
 	struct xnb_mpool *pool;
+	u8 nextra;			/* NULL responses owed with the slots */
 	bool failed;			/* respond with an error */
 	bool copied;			/* the stack copied the frags */
 	u8 nr;
 	u16 idx[XENPV_NETIF_SLOTS_MIN + 1];
+	/* slots copied whole (the head), answered with the mapped ones */
+	u8 nids;
+	u16 ids[XENPV_NETIF_SLOTS_MIN + 2];
 };
 
 /* A guest frame being built during one TX batch. */
@@ -175,6 +180,8 @@ struct xnb_queue {
 	bool napi_added;
 	spinlock_t tx_rsp_lock;		/* NAPI and unmap worker respond */
 	struct xnb_mpool *pool;
+	struct xnb_zc *tx_done;		/* zerocopy frames freed this batch */
+	unsigned int tx_done_pages;
 
 	/* credit based rate limit of the guest transmit ring */
 	u64 credit_bytes;		/* per window, ~0 when unlimited */
@@ -204,6 +211,8 @@ struct xnb_queue {
 	struct gnttab_map_grant_ref tx_maps[XNB_TX_MAPS];
 	struct page *tx_map_pages[XNB_TX_MAPS];
 	u16 tx_map_slot[XNB_TX_MAPS];
+	struct gnttab_unmap_grant_ref tx_unmaps[XNB_TX_MAPS];
+	struct page *tx_unmap_pages[XNB_TX_MAPS];
 	struct gnttab_copy rx_ops[XNB_RX_COPY_OPS];
 	u16 rx_op_rsp[XNB_RX_COPY_OPS];
 };
@@ -267,6 +276,9 @@ unsigned int xnb_mpool_drain(struct xnb_mpool *pool, unsigned long deadline);
 struct xnb_zc *xnb_zc_alloc(struct xnb_mpool *pool, unsigned int nslots);
 u16 xnb_zc_add_slot(struct xnb_zc *zc, u16 req_id);
 void xnb_tx_release_flush(void);
+void xnb_zc_collect_begin(struct xnb_queue *q);
+void xnb_zc_collect_end(struct xnb_queue *q);
+void xnb_zc_release_collected(struct xnb_queue *q);
 
 /* rx.c */
 netdev_tx_t xnb_start_xmit(struct sk_buff *skb, struct net_device *dev);

@@ -426,6 +426,20 @@ static void xnb_tx_emit_copy(struct xnb_queue *q, struct sk_buff *skb,
 }
 
 /*
+ * A mapped frame is answered whole when the stack releases it: its slots
+ * copied whole (the head) and its extras wait for the mapped ones, so that
+ * the frame costs one response push, not two.
+ */
+static void xnb_tx_hold_answers(struct xnb_txframe *fr)
+{
+	struct xnb_zc *zc = fr->zc;
+
+	memcpy(zc->ids, fr->ids, fr->nids * sizeof(fr->ids[0]));
+	zc->nids = fr->nids;
+	zc->nextra = fr->nextra;
+}
+
+/*
  * The grant operations of a frame: head bytes are copied, the rest copied
  * or mapped.  A mapped slot is answered when the stack releases its page,
  * every other slot once the batch's operations are done (fr->ids).
@@ -466,6 +480,7 @@ static void xnb_tx_emit_ops(struct xnb_queue *q, struct xnb_txframe *fr,
 	fr->op_nr = *nops - fr->op_first;
 	if (fr->zc) {
 		fr->map_nr = *nmaps - fr->map_first;
+		xnb_tx_hold_answers(fr);
 		skb_zcopy_init(fr->skb, &fr->zc->ubuf);
 	}
 }
@@ -578,15 +593,17 @@ static bool xnb_tx_ops_ok(struct xnb_queue *q, const struct xnb_txframe *fr)
 }
 
 /*
- * Caller holds q->tx_rsp_lock: answer the slots of a frame whose grant
- * operations are done (a bad grant reference: errors); the caller pushes
- * once for the whole batch.
+ * Caller holds q->tx_rsp_lock: answer the slots of a copied frame whose
+ * grant operations are done (a bad grant reference: errors).  A mapped
+ * frame is answered on release (xnb_tx_hold_answers()).
  */
 static void xnb_tx_answer(struct xnb_queue *q, const struct xnb_txframe *fr,
 			  bool ok)
 {
 	unsigned int i;
 
+	if (fr->zc)
+		return;
 	for (i = 0; i < fr->nids; i++)
 		xnb_tx_put_rsp(q, fr->ids[i], ok ? XEN_NETIF_RSP_OKAY :
 			      XEN_NETIF_RSP_ERROR);
@@ -642,12 +659,16 @@ static void xnb_tx_finish_batch(struct xnb_queue *q, unsigned int nfr)
 	bool ok[XNB_TX_BATCH];
 
 	for (i = 0; i < nfr; i += step) {
+		RING_IDX before = q->tx.rsp_prod_pvt;
+
 		spin_lock(&q->tx_rsp_lock);
 		for (k = i; k < i + step; k++) {
 			ok[k] = xnb_tx_ops_ok(q, &q->tx_frames[k]);
 			xnb_tx_answer(q, &q->tx_frames[k], ok[k]);
 		}
-		xnb_tx_push(q);
+		/* all-mapped frames have nothing to answer yet */
+		if (q->tx.rsp_prod_pvt != before)
+			xnb_tx_push(q);
 		spin_unlock(&q->tx_rsp_lock);
 		for (k = i; k < i + step; k++)
 			xnb_tx_deliver(q, &q->tx_frames[k], ok[k]);
@@ -735,6 +756,8 @@ static int xnb_tx_action(struct xnb_queue *q, int budget)
 		}
 		xnb_tx_inject_faults(q, nops, nmaps);
 		xnb_tx_finish_batch(q, nfr);
+		/* frames the stack freed while they were delivered */
+		xnb_zc_release_collected(q);
 		done += nfr;
 
 		if (r == XNB_STOP && !nfr)
@@ -751,7 +774,9 @@ int xnb_tx_poll(struct napi_struct *napi, int budget)
 	int done, more;
 
 	q->st.tx_polls++;
+	xnb_zc_collect_begin(q);
 	done = xnb_tx_action(q, budget);
+	xnb_zc_collect_end(q);
 	if (done < budget && napi_complete_done(napi, done)) {
 		if (xnb_vif_is_disabled(q->vif))
 			return done;

@@ -176,18 +176,16 @@ static void xnb_mpool_give(struct xnb_mpool *pool, u16 k)
 
 /* ---- zerocopy completion ---- */
 
-/* Unmap the frame's pages, answer its slots, give the pages back. */
-static void xnb_zc_release(struct xnb_zc *zc)
+/* Unmap operations for the mapped pages of @zc from uop[@n]; the new count. */
+static unsigned int xnb_zc_unmap_ops(const struct xnb_zc *zc,
+				     struct gnttab_unmap_grant_ref *uop,
+				     struct page **pages, unsigned int n)
 {
-	struct gnttab_unmap_grant_ref uop[XENPV_NETIF_SLOTS_MIN + 1];
-	struct page *pages[XENPV_NETIF_SLOTS_MIN + 1];
-	struct xnb_mpool *pool = zc->pool;
-	unsigned int i, n = 0, nunmap, released = 0;
-	bool stuck[XENPV_NETIF_SLOTS_MIN + 1] = { false };
-	struct xnb_queue *q;
+	const struct xnb_mpool *pool = zc->pool;
+	unsigned int i;
 
 	for (i = 0; i < zc->nr; i++) {
-		struct xnb_mslot *s = &pool->slot[zc->idx[i]];
+		const struct xnb_mslot *s = &pool->slot[zc->idx[i]];
 
 		if (s->handle == INVALID_GRANT_HANDLE)
 			continue;
@@ -197,59 +195,186 @@ static void xnb_zc_release(struct xnb_zc *zc)
 				    s->handle);
 		pages[n++] = s->page;
 	}
+	return n;
+}
+
+/* One hypercall for @n unmaps; if it fails, every page counts as mapped. */
+static void xnb_zc_unmap(struct gnttab_unmap_grant_ref *uop,
+			 struct page **pages, unsigned int n)
+{
+	unsigned int i;
+
 	if (n && gnttab_unmap_refs(uop, NULL, pages, n)) {
 		pr_err_ratelimited("unmap hypercall failed\n");
 		for (i = 0; i < n; i++)
 			uop[i].status = GNTST_general_error;
 	}
-	nunmap = n;
+}
 
-	spin_lock_bh(&pool->lock);
-	q = pool->queue;
-	n = 0;
+/*
+ * Caller holds q->tx_rsp_lock: answer the whole frame, its slots copied
+ * whole, its mapped slots and the NULL responses of its extras.
+ */
+static void xnb_zc_answer(struct xnb_queue *q, const struct xnb_zc *zc)
+{
+	s8 status = zc->failed ? XEN_NETIF_RSP_ERROR : XEN_NETIF_RSP_OKAY;
+	unsigned int i;
+
+	for (i = 0; i < zc->nids; i++)
+		xnb_tx_put_rsp(q, zc->ids[i], status);
+	for (i = 0; i < zc->nr; i++)
+		xnb_tx_put_rsp(q, zc->pool->slot[zc->idx[i]].req_id, status);
+	for (i = 0; i < zc->nextra; i++)
+		xnb_tx_put_rsp(q, 0, XEN_NETIF_RSP_NULL);
+	if (!zc->failed) {
+		if (zc->copied)
+			q->st.tx_zerocopy_fail++;
+		else
+			q->st.tx_zerocopy_success++;
+	}
+}
+
+/*
+ * Caller holds pool->lock: give the frame's pages back to the pool, from
+ * the statuses of its unmaps at uop[*@n]; a page still mapped is retired
+ * for good.  Returns the pages given back.
+ */
+static unsigned int xnb_zc_give_back(struct xnb_zc *zc,
+				     const struct gnttab_unmap_grant_ref *uop,
+				     unsigned int *n)
+{
+	struct xnb_mpool *pool = zc->pool;
+	unsigned int i, released = 0;
+
 	for (i = 0; i < zc->nr; i++) {
 		struct xnb_mslot *s = &pool->slot[zc->idx[i]];
 
-		if (s->handle != INVALID_GRANT_HANDLE) {
-			if (uop[n++].status != GNTST_okay) {
-				/* still mapped: never reuse the page */
-				stuck[i] = true;
-				pool->stuck++;
-				pr_err_ratelimited("domain %u: unmapping a TX page failed, slot retired\n",
-						   pool->domid);
-			}
-		}
-	}
-	if (q) {
-		spin_lock(&q->tx_rsp_lock);
-		for (i = 0; i < zc->nr; i++)
-			xnb_tx_put_rsp(q, pool->slot[zc->idx[i]].req_id,
-				       zc->failed ? XEN_NETIF_RSP_ERROR :
-				      XEN_NETIF_RSP_OKAY);
-		xnb_tx_push(q);
-		spin_unlock(&q->tx_rsp_lock);
-		if (!zc->failed) {
-			if (zc->copied)
-				q->st.tx_zerocopy_fail++;
-			else
-				q->st.tx_zerocopy_success++;
-		}
-		if (nunmap) {
-			q->st.tx_unmap_ops += nunmap;
-			q->st.tx_unmap_batches++;
-		}
-	}
-	for (i = 0; i < zc->nr; i++) {
-		if (stuck[i])
+		if (s->handle != INVALID_GRANT_HANDLE &&
+		    uop[(*n)++].status != GNTST_okay) {
+			pool->stuck++;
+			pr_err_ratelimited("domain %u: unmapping a TX page failed, slot retired\n",
+					   pool->domid);
 			continue;
+		}
 		xnb_mpool_give(pool, zc->idx[i]);
 		released++;
 	}
-	spin_unlock_bh(&pool->lock);
+	return released;
+}
 
+static void xnb_zc_uncount(struct xnb_mpool *pool, unsigned int released)
+{
 	atomic_sub(released, &pool->acct->mapped);
 	atomic_sub(released, &xnb_mapped_total);
+}
+
+/* Unmap the frame's pages, answer its slots, give the pages back. */
+static void xnb_zc_release(struct xnb_zc *zc)
+{
+	struct gnttab_unmap_grant_ref uop[XENPV_NETIF_SLOTS_MIN + 1];
+	struct page *pages[XENPV_NETIF_SLOTS_MIN + 1];
+	struct xnb_mpool *pool = zc->pool;
+	unsigned int n, released;
+	struct xnb_queue *q;
+
+	n = xnb_zc_unmap_ops(zc, uop, pages, 0);
+	xnb_zc_unmap(uop, pages, n);
+
+	spin_lock_bh(&pool->lock);
+	q = pool->queue;
+	if (q) {
+		spin_lock(&q->tx_rsp_lock);
+		xnb_zc_answer(q, zc);
+		xnb_tx_push(q);
+		spin_unlock(&q->tx_rsp_lock);
+		if (n) {
+			q->st.tx_unmap_ops += n;
+			q->st.tx_unmap_batches++;
+		}
+	}
+	n = 0;
+	released = xnb_zc_give_back(zc, uop, &n);
+	spin_unlock_bh(&pool->lock);
+
+	xnb_zc_uncount(pool, released);
 	kfree(zc);
+}
+
+/*
+ * The frames of @q that the stack freed during its own poll (local
+ * delivery copies the frags right there): one unmap hypercall and one
+ * response push for all of them.  Runs in @q's NAPI poll, so the queue
+ * and its pool (the queue's reference) are alive.
+ */
+void xnb_zc_release_collected(struct xnb_queue *q)
+{
+	struct xnb_mpool *pool = q->pool;
+	struct xnb_zc *zc, *next, *list = q->tx_done;
+	unsigned int n = 0, released = 0;
+
+	if (!list)
+		return;
+	q->tx_done = NULL;
+	q->tx_done_pages = 0;
+
+	for (zc = list; zc; zc = zc->next)
+		n = xnb_zc_unmap_ops(zc, q->tx_unmaps, q->tx_unmap_pages, n);
+	xnb_zc_unmap(q->tx_unmaps, q->tx_unmap_pages, n);
+	if (n) {
+		q->st.tx_unmap_ops += n;
+		q->st.tx_unmap_batches++;
+	}
+
+	spin_lock_bh(&pool->lock);
+	spin_lock(&q->tx_rsp_lock);
+	for (zc = list; zc; zc = zc->next)
+		xnb_zc_answer(q, zc);
+	xnb_tx_push(q);
+	spin_unlock(&q->tx_rsp_lock);
+	n = 0;
+	for (zc = list; zc; zc = zc->next)
+		released += xnb_zc_give_back(zc, q->tx_unmaps, &n);
+	spin_unlock_bh(&pool->lock);
+
+	xnb_zc_uncount(pool, released);
+	for (zc = list; zc; zc = next) {
+		next = zc->next;
+		kfree(zc);
+		/* the queue holds the pool: never the last reference */
+		refcount_dec(&pool->ref);
+	}
+}
+
+/* The queue whose TX poll runs on this CPU, if any (softirq context). */
+static DEFINE_PER_CPU(struct xnb_queue *, xnb_polling);
+
+void xnb_zc_collect_begin(struct xnb_queue *q)
+{
+	this_cpu_write(xnb_polling, q);
+}
+
+void xnb_zc_collect_end(struct xnb_queue *q)
+{
+	xnb_zc_release_collected(q);
+	this_cpu_write(xnb_polling, NULL);
+}
+
+/*
+ * A frame freed inside its own queue's poll, on that CPU, waits for the
+ * end of the batch (xnb_zc_release_collected()); false: release it now.
+ * Bounded by the scratch arrays of one unmap hypercall.
+ */
+static bool xnb_zc_collect(struct xnb_zc *zc)
+{
+	struct xnb_queue *q = this_cpu_read(xnb_polling);
+
+	if (!q || q->pool != zc->pool || !in_serving_softirq() ||
+	    q->tx_done_pages + zc->nr > XNB_TX_MAPS)
+		return false;
+	zc->next = q->tx_done;
+	q->tx_done = zc;
+	q->tx_done_pages += zc->nr;
+	return true;
 }
 
 static void xnb_release_work_fn(struct work_struct *work)
@@ -290,6 +415,8 @@ static void xnb_zc_done(struct sk_buff *skb, struct ubuf_info *ubuf,
 		queue_work(system_highpri_wq, &xnb_release_work);
 		return;
 	}
+	if (xnb_zc_collect(zc))
+		return;
 	xnb_zc_release(zc);
 	if (refcount_dec_not_one(&pool->ref))
 		return;

@@ -88,16 +88,19 @@ tx_figures() {
 	done
 }
 
-# xenpv.benchab=PARAM: after each xenpv tcp-to-dom0 run, the same with
-# xenpv_netback's boolean PARAM set (figures under the pair xenpv+PARAM,
-# not in the table: a side-by-side look at one change in the same boot).
+# xenpv.benchab=PARAM or PARAM=VALUE: after each xenpv tcp-to-dom0 run, the
+# same with xenpv_netback's PARAM set to VALUE (Y when none given; figures
+# under the pair xenpv+PARAM or xenpv+PARAM=VALUE, not in the table: a
+# side-by-side look at one change in the same boot), then set back.
 ab=$(lab_arg benchab)
 ab_to_dom0() {
-	local p=/sys/module/xenpv_netback/parameters/$ab
-	[ -w "$p" ] || { not_ok "bench: xenpv_netback has a parameter $ab"; return; }
-	echo Y >"$p"
+	local p=/sys/module/xenpv_netback/parameters/${ab%%=*} v=Y old
+	[ "$ab" != "${ab#*=}" ] && v=${ab#*=}
+	[ -w "$p" ] || { not_ok "bench: xenpv_netback has a parameter ${ab%%=*}"; return; }
+	old=$(cat "$p")
+	echo "$v" >"$p"
 	to_dom0 xenpv "xenpv+$ab"
-	echo N >"$p"
+	echo "$old" >"$p"
 }
 
 # to_dom0 PAIR [LABEL]: guest -> dom0 TCP, with the counters of the TX path.
