@@ -4,7 +4,7 @@
 #   make                 build every module against KDIR
 #   make lab             boot Xen in QEMU with xenpv in dom0 and a guest
 #   make check           every test: build checks, unit tests, DKMS, lab
-#                        (lab runs start within its first 53 minutes)
+#                        (lab runs start within its first 55 minutes)
 #   make check-full      the same with every lab run of the matrix
 #   make KERNEL=6.12     build against that series' newest kernel from
 #                        bookworm-backports (headers unpacked into the
