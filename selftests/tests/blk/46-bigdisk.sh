@@ -23,8 +23,7 @@ truncate -s $((3 << 40)) "$big"	# busybox truncate takes no T suffix
 # the last 64 KiB hold a pattern: what blkhostile's refused writes would hit
 $BV write "$big" 60 $((LAST - 15)) 16 >/dev/null
 # the next vbd stays without a driver, for blkhostile
-gexec blk 'modprobe xen-gntalloc 2>/dev/null; modprobe xen-evtchn 2>/dev/null
-	echo 0 >/sys/bus/xen/drivers_autoprobe' >/dev/null
+blk_hold_probe blk
 check "block-attach a 3 TiB xvdc" \
 	$XL block-attach blk "format=raw, vdev=xvdc, access=rw, target=$big"
 check "the backend waits in InitWait, no driver bound in the guest" \
@@ -40,10 +39,9 @@ is "the backend is back in InitWait for the next frontend" \
 	"$(backend_state "$id" vbd $XVDC)" 2
 check "the refused writes changed nothing at the end of the file" \
 	$BV verify "$big" 60 $((LAST - 15)) 16
-gexec blk "echo 1 >/sys/bus/xen/drivers_autoprobe
-	echo vbd-$XVDC >/sys/bus/xen/drivers_probe" >/dev/null
+blk_release_probe blk $XVDC
 if ! wait_for 30 gexec blk 'test -b /dev/xvdc'; then
-	gexec blk 'echo 1 >/sys/bus/xen/drivers_autoprobe' >/dev/null
+	blk_release_probe blk
 	not_ok "the guest's frontend takes xvdc"
 	blk_diag blk
 	$XL block-detach blk xvdc

@@ -24,8 +24,7 @@ truncate -s 16M "$img4k"
 loop4k=$(losetup -f --show -b 4096 "$img4k")
 is "dom0's loop device has 4096-byte sectors" \
 	"$(cat "/sys/block/${loop4k#/dev/}/queue/logical_block_size")" 4096
-gexec blk 'modprobe xen-gntalloc 2>/dev/null; modprobe xen-evtchn 2>/dev/null
-	echo 0 >/sys/bus/xen/drivers_autoprobe' >/dev/null
+blk_hold_probe blk
 check "block-attach xvdd: phy: $loop4k" \
 	$XL block-attach blk "format=raw, vdev=xvdd, access=rw, target=$loop4k"
 check "the backend waits in InitWait, no driver bound in the guest" \
@@ -34,10 +33,9 @@ out=$(GEXEC_TIMEOUT=120 gexec blk "test ! -e /sys/bus/xen/devices/vbd-$XVDD/driv
 	blkhostile $XVDD align"); rc=$?
 echo "$out" | sed 's/^/# /'
 is "blkhostile align: every check passed" "$rc" 0
-gexec blk "echo 1 >/sys/bus/xen/drivers_autoprobe
-	echo vbd-$XVDD >/sys/bus/xen/drivers_probe" >/dev/null
+blk_release_probe blk $XVDD
 if ! wait_for 30 gexec blk 'test -b /dev/xvdd'; then
-	gexec blk 'echo 1 >/sys/bus/xen/drivers_autoprobe' >/dev/null
+	blk_release_probe blk
 	not_ok "the guest's frontend takes xvdd"
 is "the backend offers sector-size 4096" "$(be_node blk $XVDD sector-size)" 4096
 	blk_diag blk

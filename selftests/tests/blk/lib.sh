@@ -34,6 +34,19 @@ fe_sys() {
 
 xenpv_front() { [ "$XENPV_BLKFRONT" = xenpv ]; }
 
+# blk_hold_probe NAME: vbds attached to the guest from now on stay without
+# a driver, for blkhostile (which needs gntalloc and evtchn).
+blk_hold_probe() {
+	gexec "$1" 'modprobe xen-gntalloc 2>/dev/null; modprobe xen-evtchn 2>/dev/null
+		echo 0 >/sys/bus/xen/drivers_autoprobe' >/dev/null
+}
+
+# blk_release_probe NAME [DEVID]: drivers bind again, DEVID's at once.
+blk_release_probe() {
+	gexec "$1" "echo 1 >/sys/bus/xen/drivers_autoprobe
+		${2:+echo vbd-$2 >/sys/bus/xen/drivers_probe}" >/dev/null
+}
+
 # guest_clean NAME: the guest kernel logged no oops, BUG or warning splat.
 guest_clean() {
 	! gexec "$1" 'dmesg' | grep -Eq 'BUG:|Oops|WARNING:|Call Trace'
