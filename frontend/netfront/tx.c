@@ -223,127 +223,166 @@ fail:
 	return 0;
 }
 
-netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
+/*
+ * Slots @*pskb takes once shaped for the ring: linearized when it has too
+ * many pieces, its head copied when the Ethernet header straddles a page.
+ * *@pskb may become a copy (or NULL).  0: it cannot be sent.
+ */
+static unsigned int xnf_tx_shape(struct sk_buff **pskb)
 {
-	struct xnf_dev *nf = netdev_priv(dev);
-	unsigned int qidx = skb_get_queue_mapping(skb);
-	struct xnf_tx_build b = { .skb = skb };
-	struct page *bpage[XEN_NETIF_NR_SLOTS_MIN];
-	struct netdev_queue *txq;
-	struct xnf_queue *q;
-	unsigned long flags;
-	unsigned int slots, len, i, nr_bounce = 0;
-	int notify;
+	struct sk_buff *skb = *pskb;
+	unsigned int slots = xnf_tx_data_slots(skb);
 
-	if (unlikely(!nf->active || test_bit(XNF_BROKEN, &nf->broken) ||
-		     qidx >= nf->nr_queues))
-		goto drop;
-	q = &nf->queues[qidx];
-	txq = netdev_get_tx_queue(dev, qidx);
-
-	if (unlikely(skb->len > XEN_NETIF_MAX_TX_SIZE || !xnf_tx_gso_ok(skb)))
-		goto drop;
-
-	if (READ_ONCE(nf->bounce)) {
-		/* fresh pages from offset 0: no head or slot limit to meet */
-		nr_bounce = xnf_tx_bounce(skb, bpage);
-		if (!nr_bounce)
-			goto drop;
-		slots = nr_bounce;
-		b.bounce = true;
-		goto queue;
-	}
-
-	slots = xnf_tx_data_slots(skb);
 	if (unlikely(slots > XEN_NETIF_NR_SLOTS_MIN)) {
 		if (skb_linearize(skb))
-			goto drop;
+			return 0;
 		slots = xnf_tx_data_slots(skb);
 	}
 	if (unlikely(!xnf_tx_head_ok(skb))) {
 		struct sk_buff *copy = skb_copy(skb, GFP_ATOMIC);
 
 		dev_kfree_skb_any(skb);
-		skb = copy;
-		b.skb = copy;
-		if (!skb || !xnf_tx_head_ok(skb))
-			goto drop;
-		slots = xnf_tx_data_slots(skb);
+		*pskb = copy;
+		if (!copy || !xnf_tx_head_ok(copy))
+			return 0;
+		slots = xnf_tx_data_slots(copy);
 	}
-	if (unlikely(slots > XEN_NETIF_NR_SLOTS_MIN))
-		goto drop;
+	return slots <= XEN_NETIF_NR_SLOTS_MIN ? slots : 0;
+}
 
-queue:
-	spin_lock_irqsave(&q->tx_lock, flags);
-	if (unlikely(!xnf_tx_room(RING_FREE_REQUESTS(&q->tx), q->tx_free_count,
-				  slots, skb_is_gso(skb) ? 1 : 0)))
-		goto full;
+/* One grant reference per slot, claimed up front; false: none is kept. */
+static bool xnf_tx_claim_grants(struct xnf_tx_build *b, unsigned int slots)
+{
+	unsigned int i;
+
 	for (i = 0; i < slots; i++) {
-		int ref = gnttab_claim_grant_reference(&q->tx_gref_pool);
+		int ref = gnttab_claim_grant_reference(&b->q->tx_gref_pool);
 
 		if (unlikely(ref < 0)) {
 			while (i--)
-				gnttab_release_grant_reference(&q->tx_gref_pool,
-							       b.gref[i]);
-			goto full;
+				gnttab_release_grant_reference(&b->q->tx_gref_pool,
+							       b->gref[i]);
+			return false;
 		}
-		b.gref[i] = ref;
+		b->gref[i] = ref;
 	}
+	return true;
+}
 
-	memset(XNF_TX_CB(skb), 0, sizeof(struct xnf_tx_cb));
-	b.q = q;
-	len = skb->len;
-	if (b.bounce) {
+/* The frame's requests: from the bounce pages, or the skb's own pages. */
+static void xnf_tx_fill(struct xnf_tx_build *b, struct page **bpage,
+			unsigned int nr_bounce)
+{
+	struct sk_buff *skb = b->skb;
+	unsigned int i, len = skb->len;
+
+	if (b->bounce) {
 		for (i = 0; i < nr_bounce; i++)
-			xnf_tx_add(&b, bpage[i], 0,
+			xnf_tx_add(b, bpage[i], 0,
 				   min_t(unsigned int, len - i * PAGE_SIZE,
 					 PAGE_SIZE));
 	} else {
-		xnf_tx_add(&b, virt_to_page(skb->data),
+		xnf_tx_add(b, virt_to_page(skb->data),
 			   offset_in_page(skb->data), skb_headlen(skb));
 		for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
 			const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
 
-			xnf_tx_add(&b, skb_frag_page(frag), skb_frag_off(frag),
+			xnf_tx_add(b, skb_frag_page(frag), skb_frag_off(frag),
 				   skb_frag_size(frag));
 		}
 	}
-	b.last->flags &= ~XEN_NETTXF_more_data;
+	b->last->flags &= ~XEN_NETTXF_more_data;
+}
+
+/*
+ * Caller holds tx_lock: show the backend what is queued, unless more
+ * frames of this batch follow and the queue still runs.  Frames that end
+ * a batch without being queued (dropped, ring full) come here too, so
+ * that the batch's earlier frames never wait for the next transmit.
+ */
+static void xnf_tx_push(struct xnf_queue *q, struct netdev_queue *txq)
+{
+	int notify;
+
+	if (netdev_xmit_more() && !netif_xmit_stopped(txq))
+		return;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
+	if (notify)
+		notify_remote_via_irq(q->tx_irq);
+}
+
+netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct xnf_dev *nf = netdev_priv(dev);
+	unsigned int qidx = skb_get_queue_mapping(skb);
+	struct xnf_tx_build b = { .skb = skb };
+	struct page *bpage[XEN_NETIF_NR_SLOTS_MIN];
+	unsigned int slots, i, nr_bounce = 0;
+	struct netdev_queue *txq;
+	struct xnf_queue *q;
+	unsigned long flags;
+
+	if (unlikely(!nf->active || test_bit(XNF_BROKEN, &nf->broken) ||
+		     qidx >= nf->nr_queues)) {
+		atomic64_inc(&nf->tx_dropped);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	q = &nf->queues[qidx];
+	txq = netdev_get_tx_queue(dev, qidx);
+	b.q = q;
+
+	if (unlikely(skb->len > XEN_NETIF_MAX_TX_SIZE || !xnf_tx_gso_ok(skb))) {
+		slots = 0;
+	} else if (READ_ONCE(nf->bounce)) {
+		/* fresh pages from offset 0: no head or slot limit to meet */
+		nr_bounce = xnf_tx_bounce(skb, bpage);
+		slots = nr_bounce;
+		b.bounce = true;
+	} else {
+		slots = xnf_tx_shape(&b.skb);
+	}
+
+	spin_lock_irqsave(&q->tx_lock, flags);
+	if (unlikely(!slots))
+		goto drop;
+	if (unlikely(!xnf_tx_room(RING_FREE_REQUESTS(&q->tx), q->tx_free_count,
+				  slots, skb_is_gso(b.skb) ? 1 : 0) ||
+		     !xnf_tx_claim_grants(&b, slots))) {
+		/*
+		 * No ring slot, id or grant left.  The queue stops well
+		 * before this; the skb may be our copy, so it cannot go
+		 * back to the stack: drop it.
+		 */
+		netif_tx_stop_queue(txq);
+		goto drop;
+	}
+
+	memset(XNF_TX_CB(b.skb), 0, sizeof(struct xnf_tx_cb));
+	xnf_tx_fill(&b, bpage, nr_bounce);
 	/* Completions need tx_lock: the skb stays ours until we drop it. */
-	skb_tx_timestamp(skb);
+	skb_tx_timestamp(b.skb);
 
 	u64_stats_update_begin(&q->tx_stats->sync);
 	q->tx_stats->packets++;
-	q->tx_stats->bytes += len;
+	q->tx_stats->bytes += b.skb->len;
 	u64_stats_update_end(&q->tx_stats->sync);
 
 	if (RING_FREE_REQUESTS(&q->tx) <= XNF_TX_MAX_SLOTS ||
 	    q->tx_free_count < XEN_NETIF_NR_SLOTS_MIN)
 		netif_tx_stop_queue(txq);
-
-	if (!netdev_xmit_more() || netif_xmit_stopped(txq)) {
-		RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
-		if (notify)
-			notify_remote_via_irq(q->tx_irq);
-	}
-
+	xnf_tx_push(q, txq);
 	xnf_tx_complete(q);
 	spin_unlock_irqrestore(&q->tx_lock, flags);
 	return NETDEV_TX_OK;
 
-full:
-	/*
-	 * No ring slot, id or grant left.  The queue stops well before
-	 * this; the skb may be our copy, so it cannot go back to the
-	 * stack: drop it.
-	 */
-	netif_tx_stop_queue(txq);
-	spin_unlock_irqrestore(&q->tx_lock, flags);
 drop:
+	xnf_tx_push(q, txq);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
 	for (i = 0; i < nr_bounce; i++)
 		__free_page(bpage[i]);
 	atomic64_inc(&nf->tx_dropped);
-	dev_kfree_skb_any(skb);
+	dev_kfree_skb_any(b.skb);
 	return NETDEV_TX_OK;
 }
 

@@ -63,6 +63,29 @@ check() {
 	fi
 }
 
+# What no test may find in dom0's log: warnings, oopses, refcount and
+# list corruption.
+DOM0_SPLAT_RE='BUG:|WARNING:|Oops|general protection|refcount_t|list_(add|del) corruption|use-after-free'
+
+# dmesg_lines: how long dom0's log is now (a mark for no_dom0_splat).
+dmesg_lines() { dmesg | wc -l; }
+
+# no_dom0_splat DESC [SINCE]: a result that dom0's log has no splat past
+# its first SINCE lines (default: none since boot).  A failure shows each
+# splat with the lines after it (task, RIP, call trace) right under the
+# result, where a truncated CI log still has them.
+no_dom0_splat() {
+	local s
+	s=$(dmesg | tail -n +"$((${2:-0} + 1))" | grep -E -A 18 "$DOM0_SPLAT_RE" | head -n 80)
+	if [ -z "$s" ]; then
+		ok "$1"
+		return
+	fi
+	_tap_result fail "not ok $(_tap_next) - $1"
+	diag "--- dom0's splat(s), 18 lines after each"
+	echo "$s" | sed 's/^/#   /'
+}
+
 is() {
 	if [ "$2" = "$3" ]; then
 		ok "$1"

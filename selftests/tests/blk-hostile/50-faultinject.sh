@@ -65,5 +65,5 @@ check "no grant left mapped by xenpv_blkback" wait_for 30 sh -c \
 	"[ \"\$(cat $P/mapped_grants)\" = 0 ]"
 is "pages out of the page caches = leaked_pages" \
 	"$(cat $P/pages_in_use)" "$(cat $P/leaked_pages 2>/dev/null || echo 0)"
-check "no kernel warning in dom0" sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops"'
+no_dom0_splat "no kernel warning in dom0"
 rm -f "$img"

@@ -21,13 +21,6 @@ mapped_zero() { [ "$(mapped_total)" = 0 ]; }
 # count_dmesg PATTERN: lines of dmesg matching PATTERN.
 count_dmesg() { dmesg | grep -c -- "$1"; }
 
-# no_kernel_splat SINCE_LINES: nothing alarming after the first N lines.
-kernel_splats() {
-	dmesg | tail -n +"$(($1 + 1))" |
-		grep -E 'BUG:|WARNING:|Oops|general protection|refcount_t|list_add corruption|use-after-free' |
-		head -n 5
-}
-
 # zombies: domains that are gone from the toolstack but still held by Xen
 # (a grant mapping that was never released keeps them).
 zombies() { $XL list 2>/dev/null | grep -c '^(null)'; }
