@@ -111,9 +111,10 @@ images() {
 }
 
 # TCG guests on a 2-core machine: at most XENPV_LAB_SLOTS labs boot at
-# once (default 1: a second lab beside the first makes both several times
-# slower, see selftests/check.sh); others wait their turn.  The lock is
-# held by fd 9 until we exit.
+# once (default 1; make check runs two, each on one CPU with
+# XENPV_QEMU_SMP=1: two labs on two CPUs each spin on each other, see
+# selftests/check.sh); others wait their turn.  The lock is held by fd 9
+# until we exit.
 take_slot() {
 	local i waited=0
 	mkdir -p /run/lock
