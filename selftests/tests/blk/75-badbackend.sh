@@ -61,14 +61,22 @@ bad_detach() {
 	check "$1: gone from the guest" wait_for 30 gexec blk "! test -e /dev/$1"
 }
 
+is_broken() { [ "$(fe_sys blk "$1" connection)" = broken ]; }
+
 # bad_case NAME VDEV MODE SECONDS REASON: blkring MODE against NAME under
 # load; the device ends broken with one log line giving REASON (an ERE).
 bad_case() {
-	local name=$1 vdev=$2 mode=$3 secs=$4 reason=$5 out line
+	local name=$1 vdev=$2 mode=$3 secs=$4 reason=$5 out line pid
 	bad_attach "$name" "$vdev"
 	gexec blk "$BV random /dev/$name 75 2 1000000 8 >/run/bad-$name.log 2>&1 &" >/dev/null
 	sleep 2
-	out=$(/xenpv/bin/blkring "$mode" "$id" "$secs" $refs 2>&1)
+	# at most SECONDS of misbehaving: it ends once the disk is broken
+	/xenpv/bin/blkring "$mode" "$id" "$secs" $refs >/run/xenpv/blkring.out 2>&1 &
+	pid=$!
+	wait_for "$secs" is_broken "$vdev"
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	out=$(cat /run/xenpv/blkring.out)
 	diag "$name/$mode: $(echo "$out" | tr '\n' ' ')"
 	is "$name/$mode: marked broken (sysfs connection)" \
 		"$(fe_sys blk $vdev connection)" broken
