@@ -151,8 +151,9 @@ if want lab; then
 	# one lab, and no lab's virtual CPUs wait on another's.  With two
 	# vCPU threads per lab, four on the 2 cores spun on each other (a
 	# migration 4.4 s alone, 42-77 s beside a second lab, 2026-12-07);
-	# one per lab, two labs side by side each took 1.0-1.3 times what
-	# it takes alone on two CPUs (2026-12-07).  Output is shown in
+	# one per lab, two labs side by side each took 1.1-1.8 times what
+	# it takes alone on two CPUs (migrations the most), 1.3-1.5 times
+	# the throughput of one at a time (2026-12-07).  Output is shown in
 	# matrix order.
 	jobs=${XENPV_LAB_JOBS:-$(nproc)}
 	[ "$jobs" -lt 2 ] || export XENPV_QEMU_SMP=${XENPV_QEMU_SMP:-1}
